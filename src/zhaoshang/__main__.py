@@ -1,0 +1,3 @@
+from zhaoshang.cli import app
+
+app(prog_name="zs")

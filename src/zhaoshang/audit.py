@@ -1,0 +1,246 @@
+"""The append-only, hash-chained audit log, and the Writer through which every change goes.
+
+Each write transaction produces one entry: who, when, what, and for every row it touched
+the row before and after (as stored). `hash = sha256(previous hash + canonical JSON of the
+entry)`, so an entry edited behind the program's back breaks the chain, and replaying the
+entries gives the state every audited row must be in, so an edited row shows too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Iterator
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+GENESIS_HASH = "0" * 64
+
+# Tables whose rows the audit log must explain (every table of `models` but the log itself),
+# in the order verify walks them. A test keeps this list and the models in step.
+AUDITED_TABLES = (
+    "unit",
+    "unit_alias",
+    "person",
+    "project",
+    "trip",
+    "trip_person",
+    "trip_project",
+    "target",
+    "indicator",
+    "fund",
+    "hq_building",
+    "meeting",
+)
+
+# Primary key columns of tables that have no `id`.
+_KEYS = {"unit_alias": ("alias",), "trip_person": ("trip_id", "person_id"), "trip_project": ("trip_id", "project_id")}
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def entry_hash(prev_hash: str, entry: dict) -> str:
+    return hashlib.sha256((prev_hash + canonical_json(entry)).encode("utf-8")).hexdigest()
+
+
+def key_columns(table: str) -> tuple[str, ...]:
+    return _KEYS.get(table, ("id",))
+
+
+def _key_of(table: str, row: dict) -> Any:
+    columns = key_columns(table)
+    return row[columns[0]] if len(columns) == 1 else [row[column] for column in columns]
+
+
+class Writer:
+    """Writes rows inside one transaction and collects the changes for its audit entry."""
+
+    def __init__(self, connection: "Connection", subject: str | None = None):
+        self.connection = connection
+        self.subject = subject  # what the entry is about (a project's code), for `zs audit log`
+        self.changes: list[dict] = []
+
+    def _row(self, table: str, key: dict) -> dict | None:
+        where = " AND ".join(f"{column} = :{column}" for column in key)
+        result = self.connection.exec_driver_sql(f"SELECT * FROM {table} WHERE {where}", key)
+        row = result.mappings().first()
+        return dict(row) if row is not None else None
+
+    def _record(self, table: str, before: dict | None, after: dict | None) -> None:
+        key = _key_of(table, after if after is not None else before)
+        self.changes.append({"table": table, "key": key, "before": before, "after": after})
+
+    def insert(self, table: str, values: dict) -> int:
+        """Insert a row; returns its rowid (its `id` where it has one)."""
+        columns = ", ".join(values)
+        params = ", ".join(f":{column}" for column in values)
+        result = self.connection.exec_driver_sql(
+            f"INSERT INTO {table} ({columns}) VALUES ({params})", _plain(values)
+        )
+        rowid = result.lastrowid
+        after = self._row(table, {"rowid": rowid})
+        self._record(table, None, after)
+        return rowid
+
+    def update(self, table: str, key: dict, values: dict) -> dict:
+        """Update one row found by its key; returns the row after."""
+        before = self._row(table, key)
+        if before is None:
+            raise LookupError(f"{table} {key}")
+        assignments = ", ".join(f"{column} = :v_{column}" for column in values)
+        where = " AND ".join(f"{column} = :k_{column}" for column in key)
+        params = {f"v_{column}": value for column, value in _plain(values).items()}
+        params |= {f"k_{column}": value for column, value in key.items()}
+        self.connection.exec_driver_sql(f"UPDATE {table} SET {assignments} WHERE {where}", params)
+        after = self._row(table, key)
+        if after != before:
+            self._record(table, before, after)
+        return after
+
+    def delete(self, table: str, key: dict) -> None:
+        before = self._row(table, key)
+        if before is None:
+            raise LookupError(f"{table} {key}")
+        where = " AND ".join(f"{column} = :{column}" for column in key)
+        self.connection.exec_driver_sql(f"DELETE FROM {table} WHERE {where}", key)
+        self._record(table, before, None)
+
+    def finish(self, actor: str, action: str) -> None:
+        """Append the audit entry of this transaction (nothing if nothing changed)."""
+        if not self.changes:
+            return
+        last = self.connection.exec_driver_sql("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").first()
+        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+        entry = {
+            "seq": seq,
+            "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "actor": actor,
+            "action": action,
+            "subject": self.subject,
+            "changes": self.changes,
+        }
+        digest = entry_hash(prev_hash, entry | {"prev_hash": prev_hash})
+        self.connection.exec_driver_sql(
+            "INSERT INTO audit_log (seq, at, actor, action, subject, changes, prev_hash, hash) "
+            "VALUES (:seq, :at, :actor, :action, :subject, :changes, :prev_hash, :hash)",
+            entry | {"changes": canonical_json(self.changes), "prev_hash": prev_hash, "hash": digest},
+        )
+
+
+def _plain(values: dict) -> dict:
+    """Values as SQLite stores them: dates as ISO text."""
+    return {column: value.isoformat() if hasattr(value, "isoformat") else value for column, value in values.items()}
+
+
+@dataclass
+class AuditRecord:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    subject: str | None
+    changes: list[dict]
+    prev_hash: str
+    hash: str
+
+
+def iter_entries(connection: "Connection", subject: str | None = None, table_key: tuple[str, Any] | None = None) -> Iterator[AuditRecord]:
+    """Entries in order; optionally those about a subject or touching one row."""
+    sql = "SELECT seq, at, actor, action, subject, changes, prev_hash, hash FROM audit_log"
+    params: dict = {}
+    if table_key is not None:
+        sql += (
+            " WHERE subject = :subject OR EXISTS (SELECT 1 FROM json_each(audit_log.changes) AS c"
+            " WHERE json_extract(c.value, '$.table') = :table AND json_extract(c.value, '$.key') = :key)"
+        )
+        params = {"subject": subject, "table": table_key[0], "key": table_key[1]}
+    elif subject is not None:
+        sql += " WHERE subject = :subject"
+        params = {"subject": subject}
+    for row in connection.exec_driver_sql(sql + " ORDER BY seq", params):
+        yield AuditRecord(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6], row[7])
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    entries: int
+    head_hash: str
+    problem: str | None = None
+
+
+def verify(connection: "Connection") -> VerifyResult:
+    """Re-walk the chain, then compare every audited row with the state the entries imply."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    state: dict[tuple[str, str], dict | None] = {}
+    count = 0
+    for record in iter_entries(connection):
+        count += 1
+        if record.seq != expected_seq:
+            return VerifyResult(False, count, expected_prev, f"第{expected_seq}条审计记录缺失（下一条是第{record.seq}条）")
+        entry = {
+            "seq": record.seq,
+            "at": record.at,
+            "actor": record.actor,
+            "action": record.action,
+            "subject": record.subject,
+            "changes": record.changes,
+            "prev_hash": record.prev_hash,
+        }
+        if record.prev_hash != expected_prev or entry_hash(record.prev_hash, entry) != record.hash:
+            return VerifyResult(
+                False, count, expected_prev, f"第{record.seq}条审计记录（{record.at} {record.actor} {record.action}）被改动，哈希链断开"
+            )
+        for change in record.changes:
+            state[(change["table"], canonical_json(change["key"]))] = change["after"]
+        expected_prev = record.hash
+        expected_seq += 1
+    for table in AUDITED_TABLES:
+        seen: set[str] = set()
+        for row in connection.exec_driver_sql(f"SELECT * FROM {table}").mappings():
+            row = dict(row)
+            key = canonical_json(_key_of(table, row))
+            seen.add(key)
+            if (table, key) not in state:
+                return VerifyResult(False, count, expected_prev, f"{_describe(table, row)} 没有审计记录，是绕过 zs 写入的")
+            if state[(table, key)] != row:
+                changed = sorted(column for column in row if state[(table, key)] is None or state[(table, key)].get(column) != row[column])
+                return VerifyResult(
+                    False, count, expected_prev, f"{_describe(table, row)} 与审计记录不符（被改动的字段：{'、'.join(changed)}）"
+                )
+        for (state_table, key), after in state.items():
+            if state_table == table and after is not None and key not in seen:
+                return VerifyResult(False, count, expected_prev, f"{_describe(table, after)} 被绕过 zs 删除")
+    return VerifyResult(True, count, expected_prev)
+
+
+_TABLE_LABELS = {
+    "unit": "单位",
+    "unit_alias": "单位别名",
+    "person": "人员",
+    "project": "项目",
+    "trip": "外出招商",
+    "trip_person": "外出招商人员",
+    "trip_project": "外出招商关联项目",
+    "target": "目标",
+    "indicator": "统计指标",
+    "fund": "基金",
+    "hq_building": "总部经济楼宇",
+    "meeting": "会议",
+}
+
+
+def _describe(table: str, row: dict) -> str:
+    label = _TABLE_LABELS.get(table, table)
+    name = row.get("code") or row.get("name") or row.get("alias") or _key_of(table, row)
+    return f"{label}「{name}」"
+
+
+def table_label(table: str) -> str:
+    return _TABLE_LABELS.get(table, table)

@@ -1,0 +1,10 @@
+"""Alembic environment: always handed an open connection by `zhaoshang.db.run_migrations`."""
+
+from alembic import context
+
+from zhaoshang.models import metadata
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,183 @@
+"""SQLModel tables of the ledger.
+
+Conventions that keep figures exact and SQL-friendly:
+- money is whole 元 (yuan) in an INTEGER column (`amount`, `revenue`, `tax`); the contract's
+  万元 is computed on output, so no float ever holds money;
+- dates are ISO text (`2024-03-01`), which SQLite compares and groups correctly;
+- targets and indicators are exact decimal text (`0.75`, `38.8`).
+Schema changes go through `zhaoshang/migrations`; these classes describe the head revision.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from sqlalchemy import BigInteger, Column, Index, MetaData, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+# Named constraints so that Alembic's batch mode can find them again on SQLite.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+class Unit(SQLModel, table=True):
+    __tablename__ = "unit"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    kind: str
+
+
+class UnitAlias(SQLModel, table=True):
+    """Another name of a unit (the opinion writes 区委督察考核办 for 区委督查考核办)."""
+
+    __tablename__ = "unit_alias"
+    alias: str = Field(primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "person"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    role: str
+    since: Optional[date] = None
+    until: Optional[date] = None
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "project"
+    __table_args__ = (
+        Index("ix_project_signed_on", "signed_on"),
+        Index("ix_project_started_on", "started_on"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))  # yuan
+    investor: Optional[str] = None
+    industry: Optional[str] = None
+    channel: Optional[str] = None
+    origin: Optional[str] = None
+    leader_id: Optional[int] = Field(default=None, foreign_key="person.id")
+    handler_id: Optional[int] = Field(default=None, foreign_key="person.id")
+    signed_on: Optional[date] = None
+    started_on: Optional[date] = None
+    included_on: Optional[date] = None
+    completed_on: Optional[date] = None
+    producing_on: Optional[date] = None
+    status: str = "active"  # active | stalled | terminated
+    status_reason: Optional[str] = None
+    terminated_on: Optional[date] = None
+    note: Optional[str] = None
+    fixed_amount: Optional[int] = Field(default=None, sa_column=Column(BigInteger))  # yuan, 固投 (0002)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One write of the ledger; append-only (triggers refuse UPDATE and DELETE), hash-chained."""
+
+    __tablename__ = "audit_log"
+    seq: Optional[int] = Field(default=None, primary_key=True)
+    at: str
+    actor: str
+    action: str
+    subject: Optional[str] = Field(default=None, index=True)
+    changes: str  # canonical JSON: [{"table", "id", "before", "after"}]
+    prev_hash: str
+    hash: str
+
+
+# --- revision 0002: what the quota rules read -------------------------------------------
+
+
+class Trip(SQLModel, table=True):
+    """One outbound investment trip (外出招商) of one or more persons, both ends inclusive."""
+
+    __tablename__ = "trip"
+    __table_args__ = (Index("ix_trip_dates", "date_from", "date_to"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    date_from: date
+    date_to: date
+    dest: str
+    region: Optional[str] = None
+    purpose: Optional[str] = None
+    companies: Optional[str] = None  # companies visited
+
+
+class TripPerson(SQLModel, table=True):
+    __tablename__ = "trip_person"
+    trip_id: int = Field(foreign_key="trip.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+
+
+class TripProject(SQLModel, table=True):
+    __tablename__ = "trip_project"
+    trip_id: int = Field(foreign_key="trip.id", primary_key=True)
+    project_id: int = Field(foreign_key="project.id", primary_key=True, index=True)
+
+
+class Target(SQLModel, table=True):
+    """A quota for a year: district-wide (unit_id NULL) or a unit's own share (任务分解)."""
+
+    __tablename__ = "target"
+    __table_args__ = (Index("uq_target_year_metric_unit", "year", "metric", text("ifnull(unit_id, 0)"), unique=True),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int
+    metric: str
+    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
+    value: str  # exact decimal text
+
+
+class Indicator(SQLModel, table=True):
+    """A year-to-date figure as the statistics bureau publishes it for a month."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("month", "metric"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    month: str  # YYYY-MM
+    metric: str
+    value: str  # exact decimal text; output in 万元
+
+
+class Fund(SQLModel, table=True):
+    """An industry guidance fund or angel fund set up (（十） 基金招商)."""
+
+    __tablename__ = "fund"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    kind: str  # guidance | angel
+    set_up_on: date
+    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
+    amount: Optional[int] = Field(default=None, sa_column=Column(BigInteger))  # yuan
+
+
+class HqBuilding(SQLModel, table=True):
+    """A headquarters building of a town or street with its figures for a year (（七）)."""
+
+    __tablename__ = "hq_building"
+    __table_args__ = (UniqueConstraint("name", "year"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    year: int
+    revenue: Optional[int] = Field(default=None, sa_column=Column(BigInteger))  # yuan
+    tax: Optional[int] = Field(default=None, sa_column=Column(BigInteger))  # yuan
+
+
+class Meeting(SQLModel, table=True):
+    """A dispatch meeting (调度会) or project meeting (推进会) (（十七）)."""
+
+    __tablename__ = "meeting"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str  # dispatch | project
+    held_on: date = Field(index=True)
+    title: Optional[str] = None
+

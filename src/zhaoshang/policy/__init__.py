@@ -1,0 +1,9 @@
+"""The opinion as data: the units it names and the 2024 figures that `zs init` seeds.
+
+Nothing here is read by a rule directly: `zs init` copies it into the ledger, where
+`zs target set` may change it per year and per unit.
+"""
+
+from zhaoshang.policy.opinion2024 import METRICS, SEED_TARGETS, SEED_UNITS, UNIT_ALIASES, SEED_YEAR
+
+__all__ = ["METRICS", "SEED_TARGETS", "SEED_UNITS", "UNIT_ALIASES", "SEED_YEAR"]

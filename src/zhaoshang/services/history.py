@@ -1,0 +1,97 @@
+"""The audit log as people read it: who, when, what, and each field's old and new value."""
+
+from __future__ import annotations
+
+from zhaoshang.audit import iter_entries, table_label
+from zhaoshang.db import Ledger
+from zhaoshang.services.lookup import find_project
+
+ACTION_LABELS = {
+    "init": "新建账本",
+    "upgrade": "升级账本",
+    "unit.add": "新增单位",
+    "person.add": "新增人员",
+    "project.add": "新增项目",
+    "project.advance": "推进项目",
+    "project.edit": "修改项目",
+    "project.stall": "项目停滞",
+    "project.resume": "项目恢复",
+    "project.terminate": "终止项目",
+}
+
+
+COLUMN_LABELS = {
+    "name": "名称",
+    "code": "编号",
+    "kind": "类型",
+    "unit_id": "单位",
+    "role": "职务类别",
+    "since": "任职起",
+    "until": "任职止",
+    "amount": "总投资（元）",
+    "fixed_amount": "固投（元）",
+    "investor": "投资方",
+    "industry": "产业类别",
+    "channel": "招商方式",
+    "origin": "来源地",
+    "leader_id": "包保领导",
+    "handler_id": "专人",
+    "signed_on": "签约",
+    "started_on": "开工",
+    "included_on": "纳统",
+    "completed_on": "竣工",
+    "producing_on": "投产",
+    "status": "状态",
+    "status_reason": "原因",
+    "terminated_on": "终止日期",
+    "note": "备注",
+    "value": "数值",
+}
+_MAX_SUMMARY_LINES = 20
+
+
+def _summarize(change: dict) -> str:
+    label = table_label(change["table"])
+    before, after = change["before"], change["after"]
+    if before is None:
+        name = after.get("code") or after.get("name") or after.get("alias") or after.get("metric") or change["key"]
+        return f"新增{label} {name}"
+    if after is None:
+        name = before.get("code") or before.get("name") or change["key"]
+        return f"删除{label} {name}"
+    fields = [
+        f"{COLUMN_LABELS.get(column, column)}：{before.get(column) or '空'} → {after[column] or '空'}"
+        for column in after
+        if before.get(column) != after[column]
+    ]
+    return f"{label} " + "；".join(fields)
+
+
+def _summary_lines(changes: list[dict]) -> list[str]:
+    lines = [_summarize(change) for change in changes[:_MAX_SUMMARY_LINES]]
+    if len(changes) > _MAX_SUMMARY_LINES:
+        lines.append(f"……共 {len(changes)} 项变更")
+    return lines
+
+
+def audit_history(ledger: Ledger, project_code: str | None = None) -> list[dict]:
+    with ledger.read() as connection:
+        if project_code is None:
+            records = iter_entries(connection)
+        else:
+            project = find_project(connection, project_code)
+            records = iter_entries(connection, subject=project["code"], table_key=("project", project["id"]))
+        return [
+            {
+                "seq": record.seq,
+                "at": record.at,
+                "actor": record.actor,
+                "action": record.action,
+                "action_label": ACTION_LABELS.get(record.action, record.action),
+                "subject": record.subject,
+                "summary": _summary_lines(record.changes),
+                "changes": len(record.changes),
+                "hash": record.hash,
+            }
+            for record in records
+        ]

@@ -1,0 +1,265 @@
+"""Projects (招商引资项目): add, advance through the stages, edit, stall, resume, terminate, list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from zhaoshang.db import Ledger
+from zhaoshang.errors import InputError
+from zhaoshang.parsing import (
+    STAGE_LABELS,
+    STAGES,
+    normalize_text,
+    parse_amount,
+    parse_channel,
+    parse_date,
+    parse_stage,
+    parse_year,
+    require_text,
+    yuan_to_wan,
+)
+from zhaoshang.services.lookup import find_person, find_project, find_unit
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+STAGE_COLUMNS = {stage: f"{stage}_on" for stage in STAGES}
+# The stage each stage needs first (（三） 招落分离: signed, then started, then the rest).
+PREREQUISITE = {"started": "signed", "included": "started", "completed": "started", "producing": "started"}
+STATUS_LABELS = {"active": "正常", "stalled": "停滞", "terminated": "终止"}
+STATUS_ACTIONS = {"stalled": "project.stall", "active": "project.resume", "terminated": "project.terminate"}
+TEXT_FIELDS = {"investor": "投资方", "industry": "产业类别", "origin": "来源地", "note": "备注"}
+CODE_PREFIX = "XM"
+
+
+@dataclass
+class ProjectFields:
+    """What a user may give for a project, as typed; every field optional (for edit)."""
+
+    name: str | None = None
+    unit: str | None = None
+    amount: str | None = None
+    code: str | None = None
+    investor: str | None = None
+    industry: str | None = None
+    channel: str | None = None
+    origin: str | None = None
+    note: str | None = None
+    leader: str | None = None
+    handler: str | None = None
+    signed: str | None = None
+    started: str | None = None
+    included: str | None = None
+    completed: str | None = None
+    producing: str | None = None
+
+
+def resolve_fields(connection: "Connection", fields: ProjectFields) -> dict:
+    """Turn typed fields into column values, validating each; only the fields given."""
+    values: dict = {}
+    if fields.name is not None:
+        values["name"] = require_text(fields.name, "项目名称")
+    if fields.code is not None:
+        values["code"] = require_text(normalize_text(fields.code), "项目编号", 40)
+    if fields.unit is not None:
+        values["unit_id"] = find_unit(connection, fields.unit, "责任单位")["id"]
+    if fields.amount is not None:
+        values["amount"] = parse_amount(fields.amount)
+    for attribute, label in TEXT_FIELDS.items():
+        value = getattr(fields, attribute)
+        if value is not None:
+            values[attribute] = value.strip() or None
+    if fields.channel is not None:
+        values["channel"] = parse_channel(fields.channel) if fields.channel.strip() else None
+    if fields.leader is not None:
+        values["leader_id"] = find_person(connection, fields.leader, "包保领导")["id"] if fields.leader.strip() else None
+    if fields.handler is not None:
+        values["handler_id"] = find_person(connection, fields.handler, "专人")["id"] if fields.handler.strip() else None
+    for stage in STAGES:
+        value = getattr(fields, stage)
+        if value is not None:
+            label = f"{STAGE_LABELS[stage]}日期（--{stage}）"
+            values[STAGE_COLUMNS[stage]] = parse_date(value, label).isoformat() if value.strip() else None
+    return values
+
+
+def check_stages(record: dict) -> None:
+    """Stage order (（三）): each stage needs the one it follows, dated no earlier."""
+    for stage, needed in PREREQUISITE.items():
+        on = record.get(STAGE_COLUMNS[stage])
+        if on is None:
+            continue
+        before = record.get(STAGE_COLUMNS[needed])
+        label, needed_label = STAGE_LABELS[stage], STAGE_LABELS[needed]
+        if before is None:
+            raise InputError(
+                f"{label}日期：'{on}' 无效，项目还没有{needed_label}",
+                f"先登记{needed_label}：zs project advance {record.get('code') or '编号'} {needed} --on 日期",
+            )
+        if str(on) < str(before):
+            raise InputError(
+                f"{label}日期：'{on}' 早于{needed_label}日期 {before}",
+                f"{label}不能早于{needed_label}，请核对日期",
+            )
+
+
+def _next_code(connection: "Connection") -> str:
+    number = connection.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM project").scalar()
+    while True:
+        code = f"{CODE_PREFIX}{number:06d}"
+        if not connection.exec_driver_sql("SELECT 1 FROM project WHERE code = :code", {"code": code}).first():
+            return code
+        number += 1
+
+
+def _check_code_free(connection: "Connection", code: str) -> None:
+    if connection.exec_driver_sql("SELECT 1 FROM project WHERE code = :code", {"code": code}).first():
+        raise InputError(f"项目编号：'{code}' 已存在", "换一个编号，或不写 --code 让 zs 自动编号")
+
+
+def add_project(ledger: Ledger, actor: str, fields: ProjectFields) -> str:
+    """Add a project; returns its code."""
+    for attribute, label in (("name", "项目名称"), ("unit", "责任单位（--unit）"), ("amount", "总投资（--amount）")):
+        if getattr(fields, attribute) is None:
+            raise InputError(f"{label}：必须填写", "例如：zs project add 某某项目 --unit 开发区 --amount 1.2亿")
+    with ledger.write(actor, "project.add") as writer:
+        values = resolve_fields(writer.connection, fields)
+        if "code" in values:
+            _check_code_free(writer.connection, values["code"])
+        else:
+            values["code"] = _next_code(writer.connection)
+        check_stages(values)
+        writer.insert("project", values | {"status": "active"})
+        writer.subject = values["code"]
+    return values["code"]
+
+
+def _require_open(project: dict, verb: str) -> None:
+    if project["status"] == "terminated":
+        raise InputError(f"项目：'{project['code']}' 已终止，不能{verb}", "终止的项目只能查看")
+
+
+def advance_project(ledger: Ledger, actor: str, code: str, stage: str, on: str, note: str | None = None) -> dict:
+    """Record that a project reached a stage on a date."""
+    stage = parse_stage(stage)
+    on_date = parse_date(on, "日期（--on）")
+    with ledger.write(actor, "project.advance", subject=code) as writer:
+        project = find_project(writer.connection, code)
+        writer.subject = project["code"]
+        _require_open(project, "推进")
+        if project["status"] == "stalled":
+            raise InputError(
+                f"项目：'{project['code']}' 处于停滞状态",
+                f"先恢复：zs project resume {project['code']}",
+            )
+        column = STAGE_COLUMNS[stage]
+        if project[column] is not None:
+            raise InputError(
+                f"阶段：项目 '{project['code']}' 已于 {project[column]} {STAGE_LABELS[stage]}",
+                f"更正日期：zs project edit {project['code']} --{stage} 日期",
+            )
+        changes = {column: on_date.isoformat()}
+        if note:
+            changes["note"] = note.strip()
+        check_stages(project | changes)
+        return writer.update("project", {"id": project["id"]}, changes)
+
+
+def edit_project(ledger: Ledger, actor: str, code: str, fields: ProjectFields) -> dict:
+    with ledger.write(actor, "project.edit", subject=code) as writer:
+        project = find_project(writer.connection, code)
+        writer.subject = project["code"]
+        _require_open(project, "修改")
+        values = resolve_fields(writer.connection, fields)
+        if not values:
+            raise InputError("修改项目：没有给出要修改的字段", "例如：zs project edit 编号 --amount 2亿")
+        if values.get("code", project["code"]) != project["code"]:
+            _check_code_free(writer.connection, values["code"])
+        check_stages(project | values)
+        return writer.update("project", {"id": project["id"]}, values)
+
+
+def set_status(ledger: Ledger, actor: str, code: str, status: str, reason: str | None = None, on: str | None = None) -> dict:
+    """Stall, resume or terminate a project."""
+    on_date = parse_date(on, "终止日期（--on）").isoformat() if on else None
+    if status in ("stalled", "terminated"):
+        reason = require_text(reason, "原因（--reason）")
+    with ledger.write(actor, STATUS_ACTIONS[status], subject=code) as writer:
+        project = find_project(writer.connection, code)
+        writer.subject = project["code"]
+        _require_open(project, "改变状态")
+        if project["status"] == status:
+            raise InputError(f"项目：'{project['code']}' 已经是{STATUS_LABELS[status]}状态", "查看项目：zs project show " + project["code"])
+        changes: dict = {"status": status, "status_reason": reason if status != "active" else None}
+        if status == "terminated":
+            changes["terminated_on"] = on_date
+        return writer.update("project", {"id": project["id"]}, changes)
+
+
+def current_stage(row: dict) -> str:
+    """The furthest stage reached; `lead` (在谈) before signing."""
+    reached = [stage for stage in STAGES if row.get(STAGE_COLUMNS[stage])]
+    return reached[-1] if reached else "lead"
+
+
+_VIEW_SQL = (
+    "SELECT project.*, unit.name AS unit_name, leader.name AS leader_name, handler.name AS handler_name "
+    "FROM project JOIN unit ON unit.id = project.unit_id "
+    "LEFT JOIN person AS leader ON leader.id = project.leader_id "
+    "LEFT JOIN person AS handler ON handler.id = project.handler_id"
+)
+
+
+def project_view(row: dict) -> dict:
+    """A project as the contract shows it: names instead of ids, amount in 万元."""
+    stage = current_stage(row)
+    return {
+        "code": row["code"],
+        "name": row["name"],
+        "unit": row["unit_name"],
+        "amount": yuan_to_wan(row["amount"]),
+        "investor": row["investor"],
+        "industry": row["industry"],
+        "channel": row["channel"],
+        "origin": row["origin"],
+        "leader": row["leader_name"],
+        "handler": row["handler_name"],
+        **{stage_name: row[STAGE_COLUMNS[stage_name]] for stage_name in STAGES},
+        "stage": stage,
+        "stage_label": STAGE_LABELS[stage],
+        "status": row["status"],
+        "status_label": STATUS_LABELS[row["status"]],
+        "status_reason": row["status_reason"],
+        "terminated": row["terminated_on"],
+        "note": row["note"],
+    }
+
+
+def list_projects(ledger: Ledger, stage: str | None = None, unit: str | None = None, year: str | None = None) -> list[dict]:
+    """Projects, optionally of a current stage, a unit, or signed in a year."""
+    clauses, params = [], {}
+    stage_code = None
+    if stage is not None:
+        stage_code = "lead" if normalize_text(stage) in ("lead", "在谈") else parse_stage(stage)
+    if year is not None:
+        year_number = parse_year(year)
+        clauses.append("project.signed_on BETWEEN :first AND :last")
+        params |= {"first": f"{year_number}-01-01", "last": f"{year_number}-12-31"}
+    with ledger.read() as connection:
+        if unit is not None:
+            clauses.append("project.unit_id = :unit_id")
+            params["unit_id"] = find_unit(connection, unit)["id"]
+        sql = _VIEW_SQL + (" WHERE " + " AND ".join(clauses) if clauses else "") + " ORDER BY project.id"
+        views = [project_view(dict(row)) for row in connection.exec_driver_sql(sql, params).mappings()]
+    if stage_code is not None:
+        views = [view for view in views if view["stage"] == stage_code]
+    return views
+
+
+def show_project(ledger: Ledger, code: str) -> dict:
+    with ledger.read() as connection:
+        project = find_project(connection, code)
+        row = connection.exec_driver_sql(_VIEW_SQL + " WHERE project.id = :id", {"id": project["id"]}).mappings().first()
+        return project_view(dict(row))
