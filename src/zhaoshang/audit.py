@@ -209,10 +209,14 @@ def verify(connection: "Connection") -> VerifyResult:
             seen.add(key)
             if (table, key) not in state:
                 return VerifyResult(False, count, expected_prev, f"{_describe(table, row)} 没有审计记录，是绕过 zs 写入的")
-            if state[(table, key)] != row:
-                changed = sorted(column for column in row if state[(table, key)] is None or state[(table, key)].get(column) != row[column])
+            expected = state[(table, key)]
+            if expected is None:
+                return VerifyResult(False, count, expected_prev, f"{_describe(table, row)} 按审计记录已删除，却仍在账本中")
+            # A column added by a later migration is absent from older entries: it must still be empty.
+            changed = [column for column in row if expected.get(column) != row[column]]
+            if changed:
                 return VerifyResult(
-                    False, count, expected_prev, f"{_describe(table, row)} 与审计记录不符（被改动的字段：{'、'.join(changed)}）"
+                    False, count, expected_prev, f"{_describe(table, row)} 与审计记录不符（被改动的字段：{'、'.join(COLUMN_LABELS.get(c, c) for c in changed)}）"
                 )
         for (state_table, key), after in state.items():
             if state_table == table and after is not None and key not in seen:
@@ -233,6 +237,36 @@ _TABLE_LABELS = {
     "fund": "基金",
     "hq_building": "总部经济楼宇",
     "meeting": "会议",
+}
+
+
+# Chinese names of columns, for the log and for verify's findings.
+COLUMN_LABELS = {
+    "name": "名称",
+    "code": "编号",
+    "kind": "类型",
+    "unit_id": "单位",
+    "role": "职务类别",
+    "since": "任职起",
+    "until": "任职止",
+    "amount": "总投资（元）",
+    "fixed_amount": "固投（元）",
+    "investor": "投资方",
+    "industry": "产业类别",
+    "channel": "招商方式",
+    "origin": "来源地",
+    "leader_id": "包保领导",
+    "handler_id": "专人",
+    "signed_on": "签约",
+    "started_on": "开工",
+    "included_on": "纳统",
+    "completed_on": "竣工",
+    "producing_on": "投产",
+    "status": "状态",
+    "status_reason": "原因",
+    "terminated_on": "终止日期",
+    "note": "备注",
+    "value": "数值",
 }
 
 

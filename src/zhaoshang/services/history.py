@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zhaoshang.audit import iter_entries, table_label
+from zhaoshang.audit import COLUMN_LABELS, iter_entries, table_label
 from zhaoshang.db import Ledger
 from zhaoshang.services.lookup import find_project
 
@@ -20,33 +20,6 @@ ACTION_LABELS = {
 }
 
 
-COLUMN_LABELS = {
-    "name": "名称",
-    "code": "编号",
-    "kind": "类型",
-    "unit_id": "单位",
-    "role": "职务类别",
-    "since": "任职起",
-    "until": "任职止",
-    "amount": "总投资（元）",
-    "fixed_amount": "固投（元）",
-    "investor": "投资方",
-    "industry": "产业类别",
-    "channel": "招商方式",
-    "origin": "来源地",
-    "leader_id": "包保领导",
-    "handler_id": "专人",
-    "signed_on": "签约",
-    "started_on": "开工",
-    "included_on": "纳统",
-    "completed_on": "竣工",
-    "producing_on": "投产",
-    "status": "状态",
-    "status_reason": "原因",
-    "terminated_on": "终止日期",
-    "note": "备注",
-    "value": "数值",
-}
 _MAX_SUMMARY_LINES = 20
 
 

@@ -1,0 +1,49 @@
+"""`zs --help` stays light: no SQLAlchemy, no openpyxl; the core never imports typer or rich."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import zhaoshang
+
+PACKAGE = Path(zhaoshang.__file__).parent
+
+
+def _imported_modules(*args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "zhaoshang", *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+
+
+@pytest.mark.parametrize("args", [("--help",), ("project", "--help"), ("project", "add", "--help")])
+def test_help_imports_neither_sqlalchemy_nor_openpyxl(args):
+    modules = _imported_modules(*args)
+    assert "typer" in modules  # the probe works
+    assert not {m for m in modules if m.split(".")[0] in ("sqlalchemy", "openpyxl", "alembic", "sqlmodel")}
+
+
+def test_the_core_never_imports_typer_or_rich():
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "cli.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("typer", "rich")]
+    assert offenders == []
+
+
+def test_opening_a_current_ledger_does_not_import_alembic(zs):
+    code = (
+        "import sys; from zhaoshang.db import Ledger; "
+        f"Ledger.open({str(zs.db)!r}); print('alembic' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr
