@@ -79,11 +79,13 @@ class Writer:
         """Insert a row; returns its rowid (its `id` where it has one)."""
         columns = ", ".join(values)
         params = ", ".join(f":{column}" for column in values)
-        result = self.connection.exec_driver_sql(
-            f"INSERT INTO {table} ({columns}) VALUES ({params})", _plain(values)
+        # RETURNING gives the row as stored (defaults and affinity applied) without a second query.
+        after = dict(
+            self.connection.exec_driver_sql(
+                f"INSERT INTO {table} ({columns}) VALUES ({params}) RETURNING rowid AS _rowid_, *", _plain(values)
+            ).mappings().one()
         )
-        rowid = result.lastrowid
-        after = self._row(table, {"rowid": rowid})
+        rowid = after.pop("_rowid_")
         self._record(table, None, after)
         return rowid
 
@@ -96,8 +98,9 @@ class Writer:
         where = " AND ".join(f"{column} = :k_{column}" for column in key)
         params = {f"v_{column}": value for column, value in _plain(values).items()}
         params |= {f"k_{column}": value for column, value in key.items()}
-        self.connection.exec_driver_sql(f"UPDATE {table} SET {assignments} WHERE {where}", params)
-        after = self._row(table, key)
+        after = dict(
+            self.connection.exec_driver_sql(f"UPDATE {table} SET {assignments} WHERE {where} RETURNING *", params).mappings().one()
+        )
         if after != before:
             self._record(table, before, after)
         return after
@@ -110,7 +113,7 @@ class Writer:
         self.connection.exec_driver_sql(f"DELETE FROM {table} WHERE {where}", key)
         self._record(table, before, None)
 
-    def finish(self, actor: str, action: str) -> None:
+    def finish(self, actor: str, action: str, at: datetime) -> None:
         """Append the audit entry of this transaction (nothing if nothing changed)."""
         if not self.changes:
             return
@@ -118,7 +121,7 @@ class Writer:
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
         entry = {
             "seq": seq,
-            "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "at": at.isoformat(timespec="seconds"),
             "actor": actor,
             "action": action,
             "subject": self.subject,
@@ -156,9 +159,11 @@ def iter_entries(connection: "Connection", subject: str | None = None, table_key
     if table_key is not None:
         sql += (
             " WHERE subject = :subject OR EXISTS (SELECT 1 FROM json_each(audit_log.changes) AS c"
-            " WHERE json_extract(c.value, '$.table') = :table AND json_extract(c.value, '$.key') = :key)"
+            " WHERE json_extract(c.value, '$.table') = :table AND json_extract(c.value, '$.key') = :key"
+            # a link row (trip_project) names the row as the last part of its key
+            " OR json_extract(c.value, '$.table') = :link_table AND json_extract(c.value, '$.key[1]') = :key)"
         )
-        params = {"subject": subject, "table": table_key[0], "key": table_key[1]}
+        params = {"subject": subject, "table": table_key[0], "key": table_key[1], "link_table": f"trip_{table_key[0]}"}
     elif subject is not None:
         sql += " WHERE subject = :subject"
         params = {"subject": subject}
@@ -267,6 +272,22 @@ COLUMN_LABELS = {
     "terminated_on": "终止日期",
     "note": "备注",
     "value": "数值",
+    "date_from": "出发",
+    "date_to": "返回",
+    "dest": "目的地",
+    "region": "区域",
+    "purpose": "事由",
+    "companies": "走访企业",
+    "person_id": "人员",
+    "project_id": "项目",
+    "year": "年度",
+    "metric": "指标",
+    "month": "月份",
+    "set_up_on": "组建日期",
+    "held_on": "会议日期",
+    "title": "标题",
+    "revenue": "营业收入（元）",
+    "tax": "税收（元）",
 }
 
 

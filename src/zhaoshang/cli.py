@@ -482,11 +482,542 @@ def project_show(
 
 # --- trips (issue 3) --------------------------------------------------------------------
 
+_REGION_HELP = "区域：长三角、珠三角、京津冀或其他"
+
+
+def _trip_fields(persons, date_from, date_to, dest, region, purpose, companies, projects, long):
+    from zhaoshang.services.trips import TripFields
+
+    return TripFields(
+        persons=persons, date_from=date_from, date_to=date_to, dest=dest, region=region,
+        purpose=purpose, companies=companies, projects=projects, long=long,
+    )  # fmt: skip
+
+
+@trip_app.command("log")
+def trip_log(
+    ctx: typer.Context,
+    persons: Optional[list[str]] = typer.Option(None, "--person", metavar="<str>", help="外出人员（姓名，或 姓名@单位）；同一批次多人写多次"),
+    date_from: Optional[str] = typer.Option(None, "--from", help="出发日期"),
+    date_to: Optional[str] = typer.Option(None, "--to", help="返回日期（含当天）"),
+    dest: Optional[str] = typer.Option(None, "--dest", help="目的地"),
+    region: Optional[str] = typer.Option(None, "--region", help=_REGION_HELP),
+    purpose: Optional[str] = typer.Option(None, "--purpose", help="事由"),
+    companies: Optional[str] = typer.Option(None, "--companies", help="走访企业"),
+    projects: Optional[list[str]] = typer.Option(None, "--project", metavar="<str>", help="关联项目编号；可写多次"),
+    long: bool = typer.Option(False, "--long", help="允许超过62天的行程（长期驻点招商）"),
+) -> None:
+    """登记一次外出招商（一个批次，可多人）；最后一行输出行程编号。"""
+    from zhaoshang.services.trips import log_trip
+
+    fields = _trip_fields(persons, date_from, date_to, dest, region, purpose, companies, projects, long)
+    trip_id = log_trip(_ledger(ctx), _state(ctx).actor, fields)
+    typer.echo(f"已登记外出招商：{'、'.join(persons or [])} {date_from} 至 {date_to} 赴{dest.strip()}")
+    typer.echo(trip_id)
+
+
+@trip_app.command("list")
+def trip_list(
+    ctx: typer.Context,
+    month: Optional[str] = typer.Option(None, "--month", help="只看这个月有外出的行程（YYYY-MM）"),
+    person: Optional[str] = typer.Option(None, "--person", help="只看这个人的行程"),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+) -> None:
+    """列出外出招商行程。"""
+    from zhaoshang.services.trips import list_trips
+
+    _check_format(format)
+    trips = list_trips(_ledger(ctx), month=month, person=person)
+    if format == "json":
+        emit_json(trips)
+        return
+    emit_table(
+        "外出招商",
+        ["编号", "出发", "返回", "天数", "人员", "目的地", "区域", "事由", "走访企业", "关联项目"],
+        [
+            [t["id"], t["from"], t["to"], t["days"], "、".join(t["persons"]), t["dest"], t["region"], t["purpose"], t["companies"], "、".join(t["projects"])]
+            for t in trips
+        ],
+        caption=f"共 {len(trips)} 次行程",
+    )
+
+
+@trip_app.command("edit")
+def trip_edit(
+    ctx: typer.Context,
+    trip_id: str = typer.Argument(..., help="行程编号"),
+    persons: Optional[list[str]] = typer.Option(None, "--person", metavar="<str>", help="外出人员；给出则替换原名单"),
+    date_from: Optional[str] = typer.Option(None, "--from", help="出发日期"),
+    date_to: Optional[str] = typer.Option(None, "--to", help="返回日期"),
+    dest: Optional[str] = typer.Option(None, "--dest", help="目的地"),
+    region: Optional[str] = typer.Option(None, "--region", help=_REGION_HELP + "；空字符串表示清除"),
+    purpose: Optional[str] = typer.Option(None, "--purpose", help="事由；空字符串表示清除"),
+    companies: Optional[str] = typer.Option(None, "--companies", help="走访企业；空字符串表示清除"),
+    projects: Optional[list[str]] = typer.Option(None, "--project", metavar="<str>", help="关联项目；给出则替换原列表，--project \"\" 清除"),
+    long: bool = typer.Option(False, "--long", help="允许超过62天的行程"),
+) -> None:
+    """修改外出招商行程（只改给出的字段）。"""
+    from zhaoshang.services.trips import edit_trip
+
+    fields = _trip_fields(persons, date_from, date_to, dest, region, purpose, companies, projects, long)
+    row = edit_trip(_ledger(ctx), _state(ctx).actor, trip_id, fields)
+    typer.echo(f"行程 {row['id']} 已修改。")
+
+
+@trip_app.command("delete")
+def trip_delete(ctx: typer.Context, trip_id: str = typer.Argument(..., help="行程编号")) -> None:
+    """删除外出招商行程（删除记入审计日志，可追溯）。"""
+    from zhaoshang.services.trips import delete_trip
+
+    row = delete_trip(_ledger(ctx), _state(ctx).actor, trip_id)
+    typer.echo(f"行程 {row['id']}（{row['date_from']} 至 {row['date_to']} 赴{row['dest']}）已删除。")
+
+
+def _trip_days_outcome(row) -> str:
+    if row.passed is False:
+        return f"未达标（差{row.shortfall}天）"
+    if row.passed:
+        return "达标"
+    return "无天数要求" if row.minimum is None else "不考核（未全月任职）"
+
+
+@trip_app.command("days")
+def trip_days(
+    ctx: typer.Context,
+    month: Optional[str] = typer.Option(None, "--month", help="月份（YYYY-MM）"),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+) -> None:
+    """每人当月外出招商天数、最低天数及是否达标；按单位分组，未达标者排在前面。
+
+    JSON 的 passed：无天数要求（班子成员、工作人员）或当月未全月任职（不考核）时为 null。
+    """
+    from zhaoshang.errors import InputError
+    from zhaoshang.parsing import ROLE_LABELS, parse_month
+    from zhaoshang.services.trips import month_trip_days
+
+    _check_format(format)
+    if month is None:
+        raise InputError("月份（--month）：必须填写", "例如：zs trip days --month 2024-03")
+    rows = month_trip_days(_ledger(ctx), month)
+    if format == "json":
+        emit_json([row.as_json() for row in rows])
+        return
+    year, month_number = parse_month(month)
+    table_rows, previous_unit = [], None
+    for row in rows:
+        # The unit is written once per group, so that the table reads unit by unit.
+        unit = row.unit if row.unit != previous_unit else ""
+        previous_unit = row.unit
+        table_rows.append([unit, row.person, ROLE_LABELS[row.role], row.days, row.minimum, _trip_days_outcome(row)])
+    failed = sum(row.passed is False for row in rows)
+    passed = sum(row.passed is True for row in rows)
+    emit_table(
+        f"{year}年{month_number}月外出招商天数",
+        ["单位", "姓名", "职务类别", "外出天数", "最低天数", "结果"],
+        table_rows,
+        caption=f"共 {len(rows)} 人：未达标 {failed} 人，达标 {passed} 人，其余不考核（无天数要求，或当月未全月任职）",
+    )
+
 # --- targets, indicators, funds, buildings, meetings, checks (issue 4) -------------------
+
+
+_YEAR_FILTER_HELP = "只看这一年度"
+
+
+def _emit_listing(format: str, rows: list[dict], keys: tuple[str, ...], title: str, headers: list[str], cells) -> None:
+    """A listing as JSON (these keys of each row) or as a table (cells(row) for each row)."""
+    if format == "json":
+        emit_json([{key: row[key] for key in keys} for row in rows])
+    else:
+        emit_table(title, headers, [cells(row) for row in rows])
+
+
+def _money_cell(wan: Decimal | None) -> str | None:
+    return None if wan is None else _amount_cell(wan)
+
+
+# ignore_unknown_options: a negative figure (-2.5) is a value, not an option.
+@target_app.command("set", context_settings={"ignore_unknown_options": True})
+def target_set(
+    ctx: typer.Context,
+    metric: str = typer.Argument(..., help="规则代码，如 ZS101；或 代码.部分，如 ZS305.guidance、ZS403.unstarted_days"),
+    value: str = typer.Argument(..., help="数值：个数/天数为整数，比率写 0.75 或 75%，金额写 330亿"),
+    year: str = typer.Option(..., "--year", help="年度"),
+    unit: Optional[str] = typer.Option(None, "--unit", help="单位（任务分解）；不写为全区目标"),
+) -> None:
+    """设定年度目标或每月外出天数下限（可分解到单位）。"""
+    from zhaoshang.services.quota_data import set_target
+
+    target = set_target(_ledger(ctx), _state(ctx).actor, metric, value, year, unit)
+    whom = f"{target['unit']}的" if target["unit"] else "全区"
+    was = "" if target["previous"] is None else f"（原为 {_text(target['previous'])}）"
+    typer.echo(f"已设定{target['year']}年{whom}目标 {target['metric']} {target['label']}：{target['display']}{was}")
+
+
+@target_app.command("list")
+def target_list(
+    ctx: typer.Context,
+    year: Optional[str] = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+) -> None:
+    """列出年度目标。"""
+    from zhaoshang.services.quota_data import list_targets
+
+    _check_format(format)
+    _emit_listing(
+        format, list_targets(_ledger(ctx), year), ("year", "metric", "label", "unit", "value"),
+        "年度目标", ["年度", "指标", "名称", "单位", "目标"], lambda t: [t["year"], t["metric"], t["label"], t["unit"] or "全区", t["display"]],
+    )  # fmt: skip
+
+
+@indicator_app.command("set", context_settings={"ignore_unknown_options": True})
+def indicator_set(
+    ctx: typer.Context,
+    metric: str = typer.Argument(..., help="output|value_added_growth|new_enterprises|investment_pull"),
+    value: str = typer.Argument(..., help="年初至该月累计：output 为金额（如 260亿），value_added_growth 为 %，new_enterprises 为家数，investment_pull 为个百分点"),
+    month: str = typer.Option(..., "--month", help="月份，如 2024-09"),
+) -> None:
+    """登记统计局发布的月度累计指标（同月同指标再登记即更正）。"""
+    from zhaoshang.services.quota_data import set_indicator
+
+    indicator = set_indicator(_ledger(ctx), _state(ctx).actor, metric, value, month)
+    typer.echo(f"已登记 {indicator['month']} {indicator['label']}：{indicator['display']}")
+
+
+@indicator_app.command("list")
+def indicator_list(
+    ctx: typer.Context,
+    year: Optional[str] = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+) -> None:
+    """列出统计指标。"""
+    from zhaoshang.services.quota_data import list_indicators
+
+    _check_format(format)
+    _emit_listing(
+        format, list_indicators(_ledger(ctx), year), ("month", "metric", "label", "value"),
+        "统计指标（年初至当月累计）", ["月份", "指标", "名称", "数值"], lambda r: [r["month"], r["metric"], r["label"], r["display"]],
+    )  # fmt: skip
+
+
+@fund_app.command("add")
+def fund_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="基金名称"),
+    kind: str = typer.Option(..., "--kind", help="guidance|angel（或 产业引导基金|天使基金）"),
+    on: str = typer.Option(..., "--on", help="组建日期"),
+    unit: Optional[str] = typer.Option(None, "--unit", help="牵头单位"),
+    amount: Optional[str] = typer.Option(None, "--amount", help="基金规模，如 5亿"),
+) -> None:
+    """登记组建的产业引导基金或天使基金。"""
+    from zhaoshang.services.quota_data import add_fund
+
+    fund = add_fund(_ledger(ctx), _state(ctx).actor, name, kind, on, unit, amount)
+    typer.echo(f"已登记{fund['kind_label']}：{fund['name']}（{fund['set_up_on']} 组建）")
+
+
+@fund_app.command("list")
+def fund_list(
+    ctx: typer.Context,
+    year: Optional[str] = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+) -> None:
+    """列出基金。"""
+    from zhaoshang.services.quota_data import list_funds
+
+    _check_format(format)
+    _emit_listing(
+        format, list_funds(_ledger(ctx), year), ("name", "kind", "set_up_on", "unit", "amount"),
+        "基金", ["名称", "类型", "组建日期", "牵头单位", "规模（万元）"],
+        lambda f: [f["name"], f["kind_label"], f["set_up_on"], f["unit"], _money_cell(f["amount"])],
+    )  # fmt: skip
+
+
+@building_app.command("set")
+def building_set(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="楼宇名称"),
+    unit: str = typer.Option(..., "--unit", help="所在镇、街道"),
+    year: str = typer.Option(..., "--year", help="年度"),
+    revenue: str = typer.Option(..., "--revenue", help="全年营业收入，如 1.2亿"),
+    tax: str = typer.Option(..., "--tax", help="全年税收，如 1500万"),
+) -> None:
+    """登记镇街总部经济楼宇某年度的营业收入和税收（同名同年再登记即更正）。"""
+    from zhaoshang.services.quota_data import set_building
+
+    building = set_building(_ledger(ctx), _state(ctx).actor, name, unit, year, revenue, tax)
+    typer.echo(
+        f"已登记总部经济楼宇：{building['name']}（{building['unit']}，{building['year']}年，"
+        f"营业收入{_amount_cell(building['revenue'])}万元，税收{_amount_cell(building['tax'])}万元）"
+    )
+
+
+@building_app.command("list")
+def building_list(
+    ctx: typer.Context,
+    year: Optional[str] = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+) -> None:
+    """列出总部经济楼宇。"""
+    from zhaoshang.services.quota_data import list_buildings
+
+    _check_format(format)
+    _emit_listing(
+        format, list_buildings(_ledger(ctx), year), ("name", "unit", "year", "revenue", "tax"),
+        "总部经济楼宇", ["年度", "镇街", "楼宇", "营业收入（万元）", "税收（万元）"],
+        lambda b: [b["year"], b["unit"], b["name"], _money_cell(b["revenue"]), _money_cell(b["tax"])],
+    )  # fmt: skip
+
+
+@meeting_app.command("add")
+def meeting_add(
+    ctx: typer.Context,
+    kind: str = typer.Option(..., "--kind", help="dispatch|project（或 调度会|推进会）"),
+    on: str = typer.Option(..., "--on", help="会议日期"),
+    title: Optional[str] = typer.Option(None, "--title", help="会议名称"),
+) -> None:
+    """登记召开的招商引资工作调度会或项目推进会。"""
+    from zhaoshang.services.quota_data import add_meeting
+
+    meeting = add_meeting(_ledger(ctx), _state(ctx).actor, kind, on, title)
+    typer.echo(f"已登记{meeting['kind_label']}：{meeting['held_on']}" + (f" {meeting['title']}" if meeting["title"] else ""))
+
+
+@meeting_app.command("list")
+def meeting_list(
+    ctx: typer.Context,
+    year: Optional[str] = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+) -> None:
+    """列出会议。"""
+    from zhaoshang.services.quota_data import list_meetings
+
+    _check_format(format)
+    _emit_listing(
+        format, list_meetings(_ledger(ctx), year), ("held_on", "kind", "title"),
+        "会议", ["日期", "类型", "名称"], lambda m: [m["held_on"], m["kind_label"], m["title"]],
+    )  # fmt: skip
+
+
+def _failures_first(results: list) -> list:
+    """Grouped by rule: rules with a failure first (errors before warnings), then the others,
+    each in code order; within a rule its failures first."""
+    order: dict[str, int] = {}
+    for result in results:
+        order.setdefault(result.code, len(order))
+    failing = {result.code: 0 if result.severity == "error" else 1 for result in results if not result.passed}
+    return sorted(results, key=lambda result: (failing.get(result.code, 2), order[result.code], result.passed))
+
+
+def _result_cells(result) -> list[str]:
+    from zhaoshang.rules.results import figure, unit_word
+
+    word = unit_word(result.metric or result.code)
+    return [figure(result.kind, result.actual, word), figure(result.kind, result.target, word),
+            figure(result.kind, result.expected, word) if result.expected is not None else ""]  # fmt: skip
+
+
+def _summary_line(report) -> str:
+    from collections import Counter
+
+    from zhaoshang.rules import STATUS_LABELS
+    from zhaoshang.rules.results import progress_text
+
+    counts = Counter(result.status for result in report.results)
+    statuses = "、".join(f"{label}{counts[status]}" for status, label in STATUS_LABELS.items() if counts[status])
+    verdict = "通过" if report.ok else "未通过"
+    return (
+        f"{report.as_of}（序时进度{progress_text(report.progress)}）检查{len(report.results)}项：{statuses or '无'}；"
+        f"未通过的错误{report.errors}项、警告{report.warnings}项 —— {verdict}"
+    )
+
+
+def _emit_report_json(data: dict) -> None:
+    """Design §3's object, one result per line: as readable as `emit_json`, and written by json's
+    C encoder (indent= falls back to the pure-Python one, seconds on a city's ledger)."""
+
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+
+    def value(key: str, item: Any) -> str:
+        if key != "results" or not item:
+            return encode(item)
+        return "[\n" + ",\n".join("    " + encode(result) for result in item) + "\n  ]"
+
+    typer.echo("{\n" + ",\n".join(f"  {json.dumps(key)}: {value(key, item)}" for key, item in data.items()) + "\n}")
+
+
+@check_app.command("quotas")
+def check_quotas(
+    ctx: typer.Context,
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="检查日期；默认今天"),
+    select: Optional[str] = typer.Option(None, "--select", help="只检查这些规则：逗号分隔的代码前缀，如 ZS1,ZS201"),
+    ignore: Optional[str] = typer.Option(None, "--ignore", help="不检查这些规则：逗号分隔的代码前缀；最长的前缀优先"),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="有未通过的错误也以 0 退出"),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="只输出未通过的项；全部通过时什么也不输出（供 cron 发邮件）"),
+) -> None:
+    """对照意见检查考核指标。退出码：0 通过，1 有错误级未通过，2 输入有误。"""
+    from zhaoshang.parsing import parse_date
+    from zhaoshang.rules import REGISTRY, STATUS_LABELS, run_checks
+    from zhaoshang.rules.results import SEVERITY_LABELS, progress_text
+
+    _check_format(format)
+    as_of_date = parse_date(as_of, "检查日期（--as-of）") if as_of else date.today()
+    REGISTRY.select(select, ignore)  # a bad code is exit 2 before the ledger is opened
+    with _ledger(ctx).read() as connection:
+        report = run_checks(connection, as_of_date, select, ignore)
+    shown = report.failures if quiet else report.results
+    if format == "json":
+        if shown or not quiet:
+            data = report.to_json()
+            _emit_report_json(data | {"results": [result for result in data["results"] if not (quiet and result["passed"])]})
+    elif quiet:
+        for result in _failures_first(shown):
+            subject = f"（{result.subject}）" if result.subject else ""
+            typer.echo(f"{result.code} {SEVERITY_LABELS[result.severity]} {result.title}{subject} {result.period} {result.status_label}：{result.message}")
+        if shown:
+            typer.echo(_summary_line(report))
+    else:
+        emit_table(
+            f"考核指标检查：截至 {report.as_of}，序时进度 {progress_text(report.progress)}",
+            ["代码", "级别", "规则", "对象", "期间", "实际", "目标", "序时目标", "状态", "说明"],
+            [[r.code, SEVERITY_LABELS[r.severity], r.title, r.subject, r.period, *_result_cells(r), STATUS_LABELS[r.status], r.message]
+             for r in _failures_first(report.results)],
+        )  # fmt: skip
+        typer.echo(_summary_line(report))
+    if not report.ok and not exit_zero:
+        raise typer.Exit(1)
+
+
+@check_app.command("explain")
+def check_explain(ctx: typer.Context, code: str = typer.Argument(..., help="规则代码，如 ZS101")) -> None:
+    """说明一条规则：检查什么、依据意见哪一条、怎样计算。"""
+    from zhaoshang.rules import REGISTRY
+    from zhaoshang.rules.results import SEVERITY_LABELS
+
+    rule = REGISTRY.get(code)
+    typer.echo(f"{rule.code} {rule.title}（{rule.name}）")
+    typer.echo(f"条款：{rule.clause}　级别：{SEVERITY_LABELS[rule.severity]}（{rule.severity}）")
+    typer.echo("")
+    typer.echo(rule.doc)
+
+
+@check_app.command("rules")
+def check_rules(ctx: typer.Context, format: str = typer.Option("table", "--format", help=FORMAT_HELP)) -> None:
+    """列出全部规则。"""
+    from zhaoshang.rules import REGISTRY
+    from zhaoshang.rules.results import SEVERITY_LABELS
+
+    _check_format(format)
+    rules = [{"code": r.code, "name": r.name, "title": r.title, "clause": r.clause, "severity": r.severity} for r in REGISTRY]
+    if format == "json":
+        emit_json(rules)
+        return
+    emit_table("规则", ["代码", "名称", "规则", "条款", "级别"], [[r["code"], r["name"], r["title"], r["clause"], SEVERITY_LABELS[r["severity"]]] for r in rules])
+
 
 # --- reports (issue 5) ------------------------------------------------------------------
 
 # --- import and export (issue 6) --------------------------------------------------------
+
+PROGRESS_MIN_ROWS = 300  # a smaller workbook is read before a bar would be worth drawing
+_LISTED_MAX = 20
+
+
+class _ImportProgress:
+    """A rich progress bar on stderr, drawn only for workbooks of more than a few hundred rows."""
+
+    def __init__(self):
+        self.bar = None
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if total <= PROGRESS_MIN_ROWS:
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+        if phase not in self.tasks:
+            self.tasks[phase] = self.bar.add_task(phase, total=total)
+        self.bar.update(self.tasks[phase], completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _echo_listed(title: str, lines: list[str]) -> None:
+    if not lines:
+        return
+    typer.echo(title)
+    for line in lines[:_LISTED_MAX]:
+        typer.echo(f"  {line}")
+    if len(lines) > _LISTED_MAX:
+        typer.echo(f"  ……共 {len(lines)} 条")
+
+
+@import_app.command("projects")
+def import_projects_command(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="Excel 台账（.xlsx）"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名称；默认第一个认得出表头的工作表"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只检查，列出将新增和更新的项目，不写入"),
+    mapping: Optional[list[str]] = typer.Option(
+        None,
+        "--map",
+        metavar="'列名=字段'",
+        help="指明一列的含义（字段如 investor、amount、leader，或 ignore 忽略这一列），可多次使用",
+    ),
+) -> None:
+    """从 Excel 台账导入项目：自动找表头，逐行校验，全部无误才写入；再次导入同一项目时更新而不重复。"""
+    from zhaoshang.transfer.importer import import_projects
+
+    progress = _ImportProgress()
+    try:
+        report = import_projects(
+            _ledger(ctx), _state(ctx).actor, file, sheet=sheet, dry_run=dry_run, mapping=mapping or [], progress=progress
+        )
+    finally:
+        progress.close()
+    sheet_read, header = report.sheet, report.sheet.header
+    rows = f"第{header.first_row}行" if header.first_row == header.last_row else f"第{header.first_row}–{header.last_row}行"
+    typer.echo(f"读取 {report.file} 工作表「{sheet_read.title}」：表头在{rows}，项目 {report.rows} 行。")
+    if sheet_read.unknown:
+        typer.echo(
+            f"未识别的列（没有导入）：{'、'.join(sheet_read.unknown)}；"
+            "用 --map '列名=字段' 指明含义，或 --map '列名=ignore' 忽略"
+        )
+    if sheet_read.ignored:
+        typer.echo(f"不导入的列：{'、'.join(sheet_read.ignored)}")
+    if sheet_read.other_sheets:
+        typer.echo(f"其他工作表没有导入：{'、'.join(sheet_read.other_sheets)}（用 --sheet 指定）")
+    _echo_listed("只填了月份的日期，按当月1日登记：", report.month_only)
+    _echo_listed("跳过的行：", sheet_read.skipped)
+    if report.dry_run:
+        _echo_listed("将新增：", [f"第{row.row}行 {row.code or '（自动编号）'} {row.name}" for row in report.added])
+    _echo_listed(
+        "将更新：" if report.dry_run else "已更新：",
+        [f"第{row.row}行 {row.code} {row.name}：{'；'.join(row.changes)}" for row in report.updated],
+    )
+    counts = f"新增 {len(report.added)} 个项目，更新 {len(report.updated)} 个，未变 {report.unchanged} 个"
+    typer.echo(f"试运行：将{counts}；没有写入。" if report.dry_run else f"已导入：{counts}。")
+
+
+@export_app.command("projects")
+def export_projects_command(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="导出的 Excel 文件（.xlsx）"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的文件"),
+) -> None:
+    """把项目台账导出为 Excel：标题行、中文表头、每个项目一行，可原样导入。"""
+    from zhaoshang.transfer.exporter import export_projects
+
+    count = export_projects(_ledger(ctx), file, force=force)
+    typer.echo(f"已导出 {count} 个项目到 {file}")
+
 
 # --- audit and the file -----------------------------------------------------------------
 

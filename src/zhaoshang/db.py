@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from zhaoshang.errors import LedgerError
 
@@ -98,6 +99,8 @@ class Ledger:
     def __init__(self, path: Path, engine: "Engine"):
         self.path = path
         self.engine = engine
+        # When audit entries are stamped; the sample generator replaces it to be reproducible.
+        self.clock: Callable[[], datetime] = lambda: datetime.now().astimezone()
 
     @classmethod
     def open(cls, path: str | Path, actor: str = "zs") -> "Ledger":
@@ -161,7 +164,7 @@ class Ledger:
             with connection.begin():
                 writer = Writer(connection, subject)
                 yield writer
-                writer.finish(actor=actor, action=action)
+                writer.finish(actor=actor, action=action, at=self.clock())
 
     def backup(self, target: str | Path) -> Path:
         """A consistent copy of the ledger, taken with SQLite's online backup API."""

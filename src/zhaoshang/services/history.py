@@ -17,6 +17,15 @@ ACTION_LABELS = {
     "project.stall": "项目停滞",
     "project.resume": "项目恢复",
     "project.terminate": "终止项目",
+    "trip.log": "登记外出招商",  # issue 3
+    "trip.edit": "修改外出招商",
+    "trip.delete": "删除外出招商",
+    "project.import": "导入项目",  # issue 6
+    "target.set": "设定目标",  # issue 4
+    "indicator.set": "登记统计指标",
+    "fund.add": "登记基金",
+    "building.set": "登记总部经济楼宇",
+    "meeting.add": "登记会议",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError
@@ -54,39 +54,104 @@ class ProjectFields:
     included: str | None = None
     completed: str | None = None
     producing: str | None = None
+    fixed_amount: str | None = None
 
 
-def resolve_fields(connection: "Connection", fields: ProjectFields) -> dict:
-    """Turn typed fields into column values, validating each; only the fields given."""
+# How each field is named in messages when the caller does not name it (an import names it by its column).
+FIELD_LABELS = {
+    "name": "项目名称",
+    "code": "项目编号",
+    "unit": "责任单位",
+    "amount": "总投资",
+    "fixed_amount": "固投",
+    **TEXT_FIELDS,
+    "channel": "招商方式",
+    "leader": "包保领导",
+    "handler": "专人",
+    **{stage: f"{STAGE_LABELS[stage]}日期（--{stage}）" for stage in STAGES},
+}
+
+
+def _blank_is_none(resolve):
+    """A resolver for an optional field: an empty value clears it."""
+    return lambda connection, value, label: resolve(connection, value, label) if value.strip() else None
+
+
+def _text(connection: "Connection", value: str, label: str):
+    return value.strip() or None
+
+
+# field -> (column, resolver(connection, typed value, label) -> column value), in the order they are checked.
+_RESOLVERS = {
+    "name": ("name", lambda connection, value, label: require_text(value, label)),
+    "code": ("code", lambda connection, value, label: require_text(normalize_text(value), label, 40)),
+    "unit": ("unit_id", lambda connection, value, label: find_unit(connection, value, label)["id"]),
+    "amount": ("amount", lambda connection, value, label: parse_amount(value, label)),
+    "fixed_amount": ("fixed_amount", _blank_is_none(lambda connection, value, label: parse_amount(value, label))),
+    **{attribute: (attribute, _text) for attribute in TEXT_FIELDS},
+    "channel": ("channel", _blank_is_none(lambda connection, value, label: parse_channel(value))),
+    "leader": ("leader_id", _blank_is_none(lambda connection, value, label: find_person(connection, value, label)["id"])),
+    "handler": ("handler_id", _blank_is_none(lambda connection, value, label: find_person(connection, value, label)["id"])),
+    **{
+        stage: (STAGE_COLUMNS[stage], _blank_is_none(lambda connection, value, label: parse_date(value, label).isoformat()))
+        for stage in STAGES
+    },
+}
+
+
+_LOOKED_UP = ("unit", "leader", "handler")  # resolved by a query: what `lookups` may remember
+
+
+def resolve_fields(
+    connection: "Connection",
+    fields: ProjectFields,
+    labels: dict[str, str] | None = None,
+    problems: list[tuple[str, InputError]] | None = None,
+    lookups: dict | None = None,
+) -> dict:
+    """Turn typed fields into column values, validating each; only the fields given.
+
+    `labels` names fields as the user knows them (an imported sheet's column headers). Given a
+    `problems` list, a field's error is appended as (field, error) and the other fields are still
+    resolved, so that an import can list every problem at once; otherwise the first error is raised.
+    A `lookups` dict, kept across calls, remembers units and persons already found (or not found),
+    so that an import of many rows asks the ledger once per name.
+    """
     values: dict = {}
-    if fields.name is not None:
-        values["name"] = require_text(fields.name, "项目名称")
-    if fields.code is not None:
-        values["code"] = require_text(normalize_text(fields.code), "项目编号", 40)
-    if fields.unit is not None:
-        values["unit_id"] = find_unit(connection, fields.unit, "责任单位")["id"]
-    if fields.amount is not None:
-        values["amount"] = parse_amount(fields.amount)
-    for attribute, label in TEXT_FIELDS.items():
+    for attribute, (column, resolve) in _RESOLVERS.items():
         value = getattr(fields, attribute)
-        if value is not None:
-            values[attribute] = value.strip() or None
-    if fields.channel is not None:
-        values["channel"] = parse_channel(fields.channel) if fields.channel.strip() else None
-    if fields.leader is not None:
-        values["leader_id"] = find_person(connection, fields.leader, "包保领导")["id"] if fields.leader.strip() else None
-    if fields.handler is not None:
-        values["handler_id"] = find_person(connection, fields.handler, "专人")["id"] if fields.handler.strip() else None
-    for stage in STAGES:
-        value = getattr(fields, stage)
-        if value is not None:
-            label = f"{STAGE_LABELS[stage]}日期（--{stage}）"
-            values[STAGE_COLUMNS[stage]] = parse_date(value, label).isoformat() if value.strip() else None
+        if value is None:
+            continue
+        label = (labels or {}).get(attribute) or FIELD_LABELS[attribute]
+        try:
+            if lookups is not None and attribute in _LOOKED_UP:
+                values[column] = _remembered(lookups, (attribute, value, label), lambda: resolve(connection, value, label))
+            else:
+                values[column] = resolve(connection, value, label)
+        except InputError as error:
+            if problems is None:
+                raise
+            problems.append((attribute, error))
     return values
 
 
-def check_stages(record: dict) -> None:
+def _remembered(lookups: dict, key: tuple, find):
+    """A lookup's result, or its error raised afresh, from `lookups` when it is there."""
+    if key not in lookups:
+        try:
+            lookups[key] = (find(), None)
+        except InputError as error:
+            lookups[key] = (None, (type(error), error.message, error.hint))
+    found, failure = lookups[key]
+    if failure is not None:
+        error_type, message, hint = failure
+        raise error_type(message, hint)
+    return found
+
+
+def stage_problems(record: dict) -> list[InputError]:
     """Stage order (（三）): each stage needs the one it follows, dated no earlier."""
+    problems = []
     for stage, needed in PREREQUISITE.items():
         on = record.get(STAGE_COLUMNS[stage])
         if on is None:
@@ -94,23 +159,45 @@ def check_stages(record: dict) -> None:
         before = record.get(STAGE_COLUMNS[needed])
         label, needed_label = STAGE_LABELS[stage], STAGE_LABELS[needed]
         if before is None:
-            raise InputError(
-                f"{label}日期：'{on}' 无效，项目还没有{needed_label}",
-                f"先登记{needed_label}：zs project advance {record.get('code') or '编号'} {needed} --on 日期",
+            problems.append(
+                InputError(
+                    f"{label}日期：'{on}' 无效，项目还没有{needed_label}",
+                    f"先登记{needed_label}：zs project advance {record.get('code') or '编号'} {needed} --on 日期",
+                )
             )
-        if str(on) < str(before):
-            raise InputError(
-                f"{label}日期：'{on}' 早于{needed_label}日期 {before}",
-                f"{label}不能早于{needed_label}，请核对日期",
+        elif str(on) < str(before):
+            problems.append(
+                InputError(f"{label}日期：'{on}' 早于{needed_label}日期 {before}", f"{label}不能早于{needed_label}，请核对日期")
             )
+    return problems
+
+
+def check_stages(record: dict) -> None:
+    """Raise the first stage-order problem of a project's record, if any."""
+    problems = stage_problems(record)
+    if problems:
+        raise problems[0]
+
+
+def _code(number: int) -> str:
+    return f"{CODE_PREFIX}{number:06d}"
 
 
 def _next_code(connection: "Connection") -> str:
     number = connection.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM project").scalar()
+    while connection.exec_driver_sql("SELECT 1 FROM project WHERE code = :code", {"code": _code(number)}).first():
+        number += 1
+    return _code(number)
+
+
+def free_codes(connection: "Connection", reserved: Iterable[str] = ()) -> Iterator[str]:
+    """Free project codes in order, for adding many projects in one transaction (an import);
+    `reserved` holds codes the same transaction is about to use."""
+    taken = {row[0] for row in connection.exec_driver_sql("SELECT code FROM project")} | set(reserved)
+    number = connection.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM project").scalar()
     while True:
-        code = f"{CODE_PREFIX}{number:06d}"
-        if not connection.exec_driver_sql("SELECT 1 FROM project WHERE code = :code", {"code": code}).first():
-            return code
+        if _code(number) not in taken:
+            yield _code(number)
         number += 1
 
 
@@ -220,6 +307,7 @@ def project_view(row: dict) -> dict:
         "name": row["name"],
         "unit": row["unit_name"],
         "amount": yuan_to_wan(row["amount"]),
+        "fixed_amount": yuan_to_wan(row["fixed_amount"]) if row["fixed_amount"] is not None else None,
         "investor": row["investor"],
         "industry": row["industry"],
         "channel": row["channel"],

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from zhaoshang.db import Ledger
 from zhaoshang.policy import SEED_TARGETS, SEED_UNITS, SEED_YEAR, UNIT_ALIASES
@@ -12,9 +13,11 @@ if TYPE_CHECKING:
     from zhaoshang.audit import Writer
 
 
-def init_ledger(path: str | Path, actor: str, year: int = SEED_YEAR) -> Ledger:
+def init_ledger(path: str | Path, actor: str, year: int = SEED_YEAR, clock: Callable[[], datetime] | None = None) -> Ledger:
     """A new ledger with the opinion's units and its targets for `year`."""
     ledger = Ledger.create(path)
+    if clock is not None:
+        ledger.clock = clock
     with ledger.write(actor, "init", subject=f"{year}") as writer:
         unit_ids = {name: writer.insert("unit", {"name": name, "kind": kind}) for name, kind in SEED_UNITS}
         for alias, name in UNIT_ALIASES.items():

@@ -1,0 +1,152 @@
+"""Time `zs check quotas` on a city-sized ledger (issue 4).
+
+    python benchmarks/bench_quotas.py [--projects 100000] [--persons 2000] [--trips 200000] [--runs 5]
+
+Builds a temporary ledger with the project's own code: `init_ledger` (zs init), then the
+generated rows go in through one `ledger.write` transaction with `executemany` — the Writer
+records every row in the audit entry, which for 500,000 rows would be a log entry of
+hundreds of MB, so the bulk rows bypass it (as in bench_trip_days.py). Projects and trips
+span 2015 to 2024-10-31, ten years of a city (design §4); `--one-year` puts all the trips
+in January–October 2024 instead, the worst case for the trip rules. Then runs, as a subprocess,
+
+    zs check quotas --as-of 2024-10-31 --format json
+
+several times and prints the median wall time, the CPU time and the peak resident memory of
+the runs (`/usr/bin/time -f %M`), against the targets: under 3 s (2 cores) and under 200 MB.
+On a machine busy with other work the wall time grows; the CPU time is the steadier figure.
+Finally the time of each rule in-process, to show where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from zhaoshang.services.setup import init_ledger
+
+AS_OF = date(2024, 10, 31)
+ROLES = ("principal", "deputy", "head", "head", "head", "member", "staff", "staff")
+INDUSTRIES = ("新能源", "新材料", "汽车零部件", "高端绿色食品", "现代物流", "数字经济")
+
+
+def _day(rng: random.Random, first: date, last: date) -> date:
+    return first + timedelta(days=rng.randrange((last - first).days + 1))
+
+
+def _project_rows(rng: random.Random, count: int, unit_ids: list[int], person_ids: list[int]) -> list[tuple]:
+    rows = []
+    for number in range(1, count + 1):
+        signed = _day(rng, date(2015, 1, 1), AS_OF) if rng.random() < 0.9 else None  # 10% still leads
+        started = included = producing = None
+        if signed and rng.random() < 0.8:
+            started = signed + timedelta(days=rng.randrange(20, 300))
+            if rng.random() < 0.85:
+                included = started + timedelta(days=rng.randrange(10, 200))
+                if rng.random() < 0.6:
+                    producing = included + timedelta(days=rng.randrange(100, 700))
+        amount = int(10 ** rng.uniform(7, 10.8)) // 10_000 * 10_000  # 1000万 to 60亿, whole 万
+        investor = f"投资方{rng.randrange(count // 2)}" if rng.random() < 0.05 else f"投资方{count + number}"
+        status = "terminated" if rng.random() < 0.05 else ("stalled" if rng.random() < 0.03 else "active")
+        waited = (started or signed or AS_OF) < date(2024, 1, 1) and not (included if started else started)
+        if waited and rng.random() < 0.95:
+            status = "terminated"  # the bureau cleans up what waited for years (（十九） 及时整治停滞项目)
+        handler = rng.choice(person_ids) if rng.random() < 0.97 else None
+        rows.append(
+            (number, f"B{number:06d}", f"{rng.choice(INDUSTRIES)}项目{number}", rng.choice(unit_ids), amount, investor,
+             rng.choice(INDUSTRIES), handler, *(d.isoformat() if d else None for d in (signed, started, included, producing)), status)
+        )  # fmt: skip
+    return rows
+
+
+def build(path: Path, projects: int, persons: int, trips: int, one_year: bool = False, seed: int = 2024) -> None:
+    rng = random.Random(seed)
+    ledger = init_ledger(path, "bench", 2024)
+    with ledger.write("bench", "bench.load") as writer:
+        sql = writer.connection.exec_driver_sql
+        for number in range(1, 6):
+            writer.insert("unit", {"name": f"第{number}街道", "kind": "street"})
+        unit_ids = [row[0] for row in sql("SELECT id FROM unit")]
+        sql(
+            "INSERT INTO person (id, name, unit_id, role) VALUES (?, ?, ?, ?)",
+            [(number, f"人员{number}", rng.choice(unit_ids), rng.choice(ROLES)) for number in range(1, persons + 1)],
+        )
+        sql(
+            "INSERT INTO project (id, code, name, unit_id, amount, investor, industry, handler_id, "
+            "signed_on, started_on, included_on, producing_on, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _project_rows(rng, projects, unit_ids, list(range(1, persons + 1))),
+        )
+        trip_rows, links = [], []
+        for trip_id in range(1, trips + 1):
+            start = _day(rng, date(2024 if one_year else 2015, 1, 1), AS_OF)
+            trip_rows.append((trip_id, start.isoformat(), (start + timedelta(days=rng.choice((0, 1, 2, 3, 4, 6)))).isoformat(), "上海"))
+            links.extend((trip_id, person) for person in rng.sample(range(1, persons + 1), rng.choice((1, 1, 2, 3))))
+        sql("INSERT INTO trip (id, date_from, date_to, dest) VALUES (?, ?, ?, ?)", trip_rows)
+        sql("INSERT INTO trip_person (trip_id, person_id) VALUES (?, ?)", links)
+        for month in range(1, 11):
+            for kind in ("dispatch", "project"):
+                if rng.random() < 0.9:
+                    sql("INSERT INTO meeting (kind, held_on) VALUES (?, ?)", (kind, date(2024, month, rng.randrange(1, 28)).isoformat()))
+            sql("INSERT INTO indicator (month, metric, value) VALUES (?, 'output', ?)", (f"2024-{month:02d}", str(270_000 * month)))
+    ledger.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--persons", type=int, default=2_000)
+    parser.add_argument("--trips", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--one-year", action="store_true", help="all trips in 2024 (worst case for ZS201–ZS203)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "bench.sqlite"
+        started = time.perf_counter()
+        build(db, args.projects, args.persons, args.trips, args.one_year)
+        span = "all in 2024" if args.one_year else "over 2015–2024"
+        print(f"ledger: {args.projects} projects, {args.persons} persons, {args.trips} trips ({span}), built in {time.perf_counter() - started:.1f} s")
+        command = [sys.executable, "-m", "zhaoshang", "--db", str(db), "check", "quotas", "--as-of", AS_OF.isoformat(), "--format", "json"]
+        timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
+        timings, cpu, peaks, output = [], [], [], ""
+        for _ in range(args.runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            finished = subprocess.run(timer + command, capture_output=True, text=True)
+            timings.append(time.perf_counter() - started)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            assert finished.returncode in (0, 1), finished.stderr
+            # /usr/bin/time's %M is the check's own peak; getrusage's ru_maxrss would also count
+            # the pages a forked child shares with this process before it execs.
+            peaks.append(int(finished.stderr.split()[-1]) / 1024 if timer else after.ru_maxrss / 1024)
+            output = finished.stdout
+        peak_mb = max(peaks)
+        report = json.loads(output)
+        wall = statistics.median(timings)
+        print(f"zs check quotas --as-of {AS_OF} --format json: median {wall:.2f} s of {args.runs} (min {min(timings):.2f} s), "
+              f"target < 3 s: {'ok' if wall < 3 else 'MISSED'}; CPU (user + sys) median {statistics.median(cpu):.2f} s")  # fmt: skip
+        print(f"peak memory {peak_mb:.0f} MB, target < 200 MB: {'ok' if peak_mb < 200 else 'MISSED'}")
+        print(f"{len(report['results'])} results, summary {report['summary']}, {len(output) / 1e6:.1f} MB of JSON")
+        print("per rule, in-process:")
+        from zhaoshang.db import Ledger
+        from zhaoshang.rules import REGISTRY, run_checks
+
+        ledger = Ledger.open(db)
+        for rule in REGISTRY:
+            with ledger.read() as connection:
+                started = time.perf_counter()
+                count = len(run_checks(connection, AS_OF, select=rule.code).results)
+                print(f"  {rule.code} {time.perf_counter() - started:6.3f} s  {count} results")
+        ledger.close()
+
+
+if __name__ == "__main__":
+    main()

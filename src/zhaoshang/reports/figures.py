@@ -1,0 +1,624 @@
+"""The bulletin's figures (（十八） 每月通报、季度考评、年终考核), as renderer-neutral sections.
+
+    with ledger.read() as connection:
+        bulletin = build_bulletin(connection, month_period("2024-10"), made_on=date(2024, 11, 5))
+
+Everything is judged as of the period's last day. The year's figures, targets and statuses
+come from the quota rules (`run_checks`), so the bulletin and `zs check quotas` never
+disagree; what the rules do not give (the period's own counts, per-unit stage counts, the
+project list, the month-by-month trip days) comes from SQL aggregates and streamed queries.
+Nothing here reads the clock: the day the bulletin is made is passed in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Iterator
+
+from zhaoshang.parsing import ROLE_LABELS, STAGE_LABELS, STAGES, YUAN_PER_WAN, format_wan, month_bounds, yuan_to_wan
+from zhaoshang.reports.model import (
+    BAD,
+    GOOD,
+    HONOR,
+    SHAME,
+    Bulletin,
+    Chart,
+    Column,
+    Period,
+    QueryRows,
+    Row,
+    Section,
+)
+from zhaoshang.rules import REGISTRY, STATUS_LABELS, CheckReport, Result, progress, run_checks
+from zhaoshang.rules.projects import MAJOR_YUAN, MEGA_YUAN
+from zhaoshang.rules.results import FAILING, SEVERITY_LABELS
+from zhaoshang.services.projects import STATUS_LABELS as PROJECT_STATUS_LABELS
+from zhaoshang.services.projects import current_stage
+from zhaoshang.services.quota_data import unit_targets
+from zhaoshang.services.trips import ROLE_METRICS, minimums_for_year, trip_days_by_month
+from zhaoshang.services.units import held_throughout
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+LIVE = "project.status != 'terminated'"
+BOARD_SIZE = 3  # 红榜 and 黑榜: the first and the last three ranked units
+# Rules judged per person-month or per unit: the overview shows how many of those met their target.
+SHARE_RULES = frozenset({"ZS201", "ZS202", "ZS203", "ZS306", "ZS401"})
+# Rules that flag projects one by one: the overview counts them; the 预警 sheet lists them.
+FLAG_RULES = frozenset({"ZS403", "ZS404"})
+# Rules with a result per unit that has its own target (任务分解): those go to 单位排名.
+UNIT_RULES = frozenset({"ZS101", "ZS102", "ZS103", "ZS104", "ZS105"})
+_KIND_FORMATS = {"count": "count", "days": "days", "amount": "wan", "rate": "rate", "percent": "percent", "points": "decimal"}
+_STATUS_ORDER = ("missed", "behind", "in_progress", "on_track", "met", "no_data")  # worst first
+
+
+def build_bulletin(connection: "Connection", period: Period, made_on: date) -> Bulletin:
+    """The bulletin of a month, quarter or year; the project rows are streamed, so use the
+    bulletin inside the read transaction of `connection`."""
+    report = run_checks(connection, period.as_of)
+    units = unit_section(connection, period, report)
+    sections = [
+        overall_section(connection, period, report, units.district_counts),
+        units.section,
+        project_section(connection, period),
+        trip_section(connection, period),
+        warning_section(connection, period, report),
+    ]
+    return Bulletin(period, made_on, report.progress, sections)
+
+
+def _status_flag(status: str) -> str | None:
+    if status in FAILING:
+        return BAD
+    return GOOD if status in ("met", "on_track") else None
+
+
+def _worst(statuses: list[str]) -> str:
+    """The status that speaks for several results: a failure over progress over success; no_data
+    only when nothing was judged."""
+    judged = [status for status in statuses if status != "no_data"] or statuses or ["no_data"]
+    return min(judged, key=_STATUS_ORDER.index)
+
+
+def _completion(actual, target) -> Fraction | None:
+    if actual is None or not target:
+        return None
+    return Fraction(actual) / Fraction(target)
+
+
+def _points(actual, target, expected) -> Fraction | None:
+    """Percentage points over (+) or under (−) progress: (actual − expected) ÷ target × 100,
+    which is actual ÷ target − 序时进度 (design §2)."""
+    if actual is None or expected is None or not target:
+        return None
+    return (Fraction(actual) - Fraction(expected)) / Fraction(target) * 100
+
+
+def _exact(value, format: str):
+    """A figure a renderer can write: an expected amount in 万元 as a Decimal to the yuan."""
+    if isinstance(value, Fraction) and format == "wan":
+        return yuan_to_wan(round(value * YUAN_PER_WAN))
+    return value
+
+
+# --- 总体进度 ----------------------------------------------------------------------------------
+
+
+def _overall_columns(period: Period) -> list[Column]:
+    columns = [
+        Column("code", "代码"),
+        Column("title", "指标"),
+        Column("clause", "条款"),
+        Column("severity", None),
+        Column("severity_label", "级别"),
+    ]
+    if not period.whole_year:
+        columns.append(Column("this_period", period.word, "count"))
+    return columns + [
+        Column("year_to_date", "年累计", "count"),
+        Column("target", "年度目标", "count"),
+        Column("expected", "序时目标", "decimal"),
+        Column("completion", "完成率", "rate"),
+        Column("progress_points", "超/欠序时（百分点）", "pp"),
+        Column("status", None),
+        Column("status_label", "状态"),
+        Column("note", "说明", terminal=False),
+    ]
+
+
+def _overall_row(columns: list[Column], values: dict, kind: str = "count") -> Row:
+    """A row of 总体进度 from named values; figures read by the rule's kind (个, 万元, %)."""
+    format = _KIND_FORMATS.get(kind, "count")
+    keys = [column.key for column in columns]
+    formats = {keys.index(key): format for key in ("this_period", "year_to_date", "target") if key in keys}
+    if "expected" in keys and format in ("wan", "rate", "percent"):
+        formats[keys.index("expected")] = format
+    status = values["status"]
+    flags = {keys.index("status_label"): _status_flag(status)}
+    if status in FAILING:
+        flags[keys.index("completion")] = BAD
+    if values.get("progress_points") is not None and values["progress_points"] < 0:
+        flags[keys.index("progress_points")] = BAD
+    values = values | {"status_label": STATUS_LABELS[status], "expected": _exact(values.get("expected"), formats.get(keys.index("expected"), "decimal"))}
+    return Row(tuple(values.get(key) for key in keys), {index: flag for index, flag in flags.items() if flag}, formats)
+
+
+def _rule_values(result: Result) -> dict:
+    rule = REGISTRY.get(result.code)
+    return {"code": rule.code, "title": result.title or rule.title, "clause": rule.clause, "severity": rule.severity,
+            "severity_label": SEVERITY_LABELS[rule.severity]}  # fmt: skip
+
+
+def _direct_row(columns: list[Column], result: Result, this_period: int | None) -> Row:
+    """A rule judged once for the district: its figure, target and status as the rule gives them."""
+    values = _rule_values(result) | {
+        "this_period": this_period,
+        "year_to_date": result.actual,
+        "target": result.target,
+        "expected": result.expected,
+        "completion": _completion(result.actual, result.target),
+        "progress_points": _points(result.actual, result.target, result.expected),
+        "status": result.status,
+        "note": result.message,
+    }
+    return _overall_row(columns, values, result.kind)
+
+
+def _share_row(columns: list[Column], results: list[Result], period: Period) -> Row:
+    """A rule judged per person-month, per month or per unit: how many of those met the target,
+    in the period and in the year; failing in the period is failing."""
+    judged = [result for result in results if result.status != "no_data"]
+    monthly = any(len(result.period) == 7 for result in judged)  # YYYY-MM: judged month by month
+    in_period = [result for result in judged if result.period in period.months] if monthly else judged
+    met = [result for result in judged if result.status == "met"]
+    short = [result for result in in_period if result.status in FAILING] if monthly else [result for result in judged if result.status != "met"]
+    notes = []
+    if short:
+        named = "、".join(_failure_name(result, period) for result in short[:10]) + ("等" if len(short) > 10 else "")
+        notes.append(f"{period.word}未达标{len(short)}项：{named}" if monthly else f"尚未达标{len(short)}项：{named}")
+    elif in_period:
+        notes.append(f"{period.word if monthly else ''}应考核{len(in_period)}项，均达标")
+    year_failing = sum(1 for result in judged if result.status in FAILING)
+    if monthly and year_failing:
+        notes.append(f"年内累计未达标{year_failing}项")
+    notes += [result.message for result in results if result.status == "no_data"]
+    values = _rule_values(results[0]) | {
+        "this_period": sum(1 for result in in_period if result.status == "met") if monthly else None,
+        "year_to_date": len(met),
+        "target": len(judged),
+        "completion": _completion(len(met), len(judged)),
+        "status": _worst([result.status for result in in_period] or [result.status for result in results]),
+        "note": "；".join(notes),
+    }
+    return _overall_row(columns, values)
+
+
+def _failure_name(result: Result, period: Period) -> str:
+    """Who or what failed: 张三（3天/7天）, 8月（0次）; the month is named when the period has several."""
+    month = f"{int(result.period[5:7])}月" if len(result.period) == 7 and len(period.months) > 1 else ""
+    figures = f"{result.actual}/{result.target}"
+    return f"{result.subject}{month}（{figures}）" if result.subject else f"{month or result.period}（{figures}）"
+
+
+def _flag_row(columns: list[Column], results: list[Result]) -> Row:
+    """A rule that flags projects: how many it flags (none is the target); the 预警 sheet lists them."""
+    flagged = [result for result in results if result.status in FAILING]
+    note = f"共{len(flagged)}项，详见「预警」" if flagged else results[0].message
+    values = _rule_values(results[0]) | {
+        "year_to_date": len(flagged),
+        "target": 0,
+        "status": _worst([result.status for result in results]),
+        "note": note,
+    }
+    return _overall_row(columns, values)
+
+
+def overall_section(connection: "Connection", period: Period, report: CheckReport, district_counts: dict[str, int]) -> Section:
+    """总体进度: a row per rule (per part for ZS305, ZS401) for the district."""
+    columns = _overall_columns(period)
+    this_period = district_counts | _period_counts(connection, period)
+    by_rule: dict[str, dict[str, list[Result]]] = {}
+    for result in report.results:
+        if result.code in UNIT_RULES and result.subject is not None:
+            continue  # a unit's own target: 单位排名
+        by_rule.setdefault(result.code, {}).setdefault(result.metric or result.code, []).append(result)
+    rows = []
+    for code, by_metric in by_rule.items():
+        if code in SHARE_RULES:
+            rows += [_share_row(columns, results, period) for results in by_metric.values()]
+        elif code in FLAG_RULES:
+            rows.append(_flag_row(columns, [result for results in by_metric.values() for result in results]))
+        else:
+            rows += [_direct_row(columns, result, this_period.get(metric)) for metric, results in by_metric.items() for result in results]
+    notes = [
+        "年累计：自1月1日至截止日；完成率＝年累计÷年度目标；超/欠序时＝完成率－序时进度（百分点，负数为落后）。",
+        "外出招商、会议、总部楼宇三项按人次（月、单位）计：年累计为达标人次，年度目标为应考核人次。",
+        "统计局指标按已登记的最近月份累计数考核。",
+    ]
+    return Section("overall", "总体进度", columns, rows, notes, frozen_columns=2)
+
+
+def _period_counts(connection: "Connection", period: Period) -> dict[str, int]:
+    """The period's own counts of the rules that count dated rows: mega projects signed, funds set up."""
+    params = {"first": period.first.isoformat(), "last": period.last.isoformat()}
+    mega = connection.exec_driver_sql(
+        f"SELECT count(*) FROM project WHERE signed_on BETWEEN :first AND :last AND amount >= :mega AND {LIVE}",
+        params | {"mega": MEGA_YUAN},
+    ).scalar()
+    funds = connection.exec_driver_sql("SELECT kind, count(*) FROM fund WHERE set_up_on BETWEEN :first AND :last GROUP BY kind", params)
+    return {"ZS103": mega} | {f"ZS305.{kind}": count for kind, count in funds}
+
+
+# --- 单位排名 ----------------------------------------------------------------------------------
+
+
+class UnitFigures:
+    """单位排名, and the district's counts of the period that 总体进度 shows for ZS101 and ZS102."""
+
+    def __init__(self, section: Section, district_counts: dict[str, int]):
+        self.section = section
+        self.district_counts = district_counts
+
+
+def _stage_counts(connection: "Connection", period: Period) -> dict[int, dict[str, int]]:
+    """Per unit: live major projects (≥ 1亿元) that reached each stage in the period and in the year."""
+    spans = {"period": ":first", "year": ":year_first"}
+    counts = [
+        f"count(CASE WHEN {stage}_on BETWEEN {start} AND :last THEN 1 END) AS \"{span}.{stage}\""
+        for span, start in spans.items()
+        for stage in STAGES
+    ]
+    rows = connection.exec_driver_sql(
+        f"SELECT unit_id, {', '.join(counts)} FROM project WHERE amount >= :major AND {LIVE} GROUP BY unit_id",
+        {"first": period.first.isoformat(), "year_first": date(period.year, 1, 1).isoformat(), "last": period.last.isoformat(), "major": MAJOR_YUAN},
+    ).mappings()
+    return {row["unit_id"]: {key: value for key, value in row.items() if key != "unit_id"} for row in rows}
+
+
+def _unit_columns(period: Period) -> list[Column]:
+    columns = [Column("unit", "单位")]
+    if not period.whole_year:
+        columns += [Column(f"period.{stage}", f"{period.word}{STAGE_LABELS[stage]}", "count") for stage in STAGES]
+    columns += [Column(f"year.{stage}", f"年累计{STAGE_LABELS[stage]}", "count") for stage in STAGES]
+    return columns + [
+        Column("signed_target", "签约目标", "count"),
+        Column("signed_completion", "签约完成率", "rate"),
+        Column("started_target", "开工目标", "count"),
+        Column("started_completion", "开工完成率", "rate"),
+        Column("completion", "综合完成率", "rate"),
+        Column("progress_points", "超/欠序时（百分点）", "pp"),
+        Column("rank", "排名", "count"),
+        Column("board", None),
+        Column("board_label", "红黑榜"),
+    ]
+
+
+def _ranked(units: list[dict]) -> None:
+    """Rank the units with a target by completion, then the year's signings and starts (equal
+    figures share a rank); mark 红榜 and 黑榜 (see the sheet's note)."""
+    ranked = sorted((unit for unit in units if unit["completion"] is not None),
+                    key=lambda unit: (-unit["completion"], -unit["year.signed"], -unit["year.started"], unit["id"]))  # fmt: skip
+    size = min(BOARD_SIZE, len(ranked) // 2)
+    previous = None
+    for position, unit in enumerate(ranked):
+        key = (unit["completion"], unit["year.signed"], unit["year.started"])
+        unit["rank"] = previous["rank"] if previous and key == previous["key"] else position + 1
+        previous = {"rank": unit["rank"], "key": key}
+        if position < size and unit["progress_points"] >= 0:
+            unit["board"] = "red"
+        elif position >= len(ranked) - size and unit["progress_points"] < 0:
+            unit["board"] = "black"
+
+
+def unit_section(connection: "Connection", period: Period, report: CheckReport) -> UnitFigures:
+    """单位排名: per unit, the major projects of the period and the year by stage against its own
+    ZS101/ZS102 targets (任务分解); ranked, with 红榜 and 黑榜, and a 全区合计 row."""
+    share = progress(period.as_of)
+    counts = _stage_counts(connection, period)
+    targets = {metric: {unit_id: value for unit_id, _, value in unit_targets(connection, metric, period.year)} for metric in ("ZS101", "ZS102")}
+    statuses = {(result.code, result.subject): result.status for result in report.results if result.code in ("ZS101", "ZS102")}
+    zero = {f"{span}.{stage}": 0 for span in ("period", "year") for stage in STAGES}
+    units = []
+    for unit_id, name in connection.exec_driver_sql("SELECT id, name FROM unit ORDER BY id"):
+        figures = zero | counts.get(unit_id, {})
+        signed_target, started_target = targets["ZS101"].get(unit_id), targets["ZS102"].get(unit_id)
+        if signed_target is None and started_target is None and not any(figures.values()):
+            continue  # a unit with nothing to show (the leadership offices)
+        units.append(_unit_figures(unit_id, name, figures, signed_target, started_target, share))
+    _ranked(units)
+    units.sort(key=lambda unit: (unit["rank"] is None, unit["rank"] or 0, unit["id"]))
+    district = {key: sum(unit[key] for unit in units) for key in zero}
+    district_targets = {result.code: result.target for result in report.results if result.code in ("ZS101", "ZS102") and result.subject is None}
+    total = _unit_figures(None, "全区合计", district, district_targets.get("ZS101"), district_targets.get("ZS102"), share)
+
+    columns = _unit_columns(period)
+    rows = [_unit_row(columns, unit, statuses) for unit in units] + [_unit_row(columns, total, statuses, total=True)]
+    size = BOARD_SIZE
+    notes = [
+        f"亿元以上项目：总投资≥{format_wan(MAJOR_YUAN)}万元，已终止的不计；{period.word}、年累计按各阶段日期统计。",
+        "综合完成率：签约、开工完成率（年累计÷分解目标）的平均，只有一项目标的取该项；排名按综合完成率从高到低，相同时按年累计签约、开工个数。",
+        f"红榜：排名前{size}且达到序时进度的单位；黑榜：排名后{size}且落后序时进度的单位（有分解目标的单位不足{size * 2}个时各取一半）。",
+    ]
+    ranked = sum(1 for unit in units if unit["rank"] is not None)
+    chart = Chart("各单位年累计签约亿元以上项目与目标", "unit", ("year.signed", "signed_target"), ranked, "个") if ranked else None
+    district_counts = {"ZS101": district["period.signed"], "ZS102": district["period.started"]}
+    return UnitFigures(Section("units", "单位排名", columns, rows, notes, chart), district_counts)
+
+
+def _unit_figures(unit_id, name: str, figures: dict, signed_target, started_target, share: Fraction) -> dict:
+    completions = [
+        completion
+        for completion in (_completion(figures["year.signed"], signed_target), _completion(figures["year.started"], started_target))
+        if completion is not None
+    ]
+    completion = sum(completions) / len(completions) if completions else None
+    return figures | {
+        "id": unit_id,
+        "unit": name,
+        "signed_target": _whole(signed_target),
+        "signed_completion": _completion(figures["year.signed"], signed_target),
+        "started_target": _whole(started_target),
+        "started_completion": _completion(figures["year.started"], started_target),
+        "completion": completion,
+        "progress_points": (completion - share) * 100 if completion is not None else None,
+        "rank": None,
+        "board": None,
+    }
+
+
+def _whole(value):
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+_BOARD_LABELS = {"red": "红榜", "black": "黑榜"}
+
+
+def _unit_row(columns: list[Column], unit: dict, statuses: dict, total: bool = False) -> Row:
+    keys = [column.key for column in columns]
+    subject = None if total else unit["unit"]
+    flags = {}
+    for code, key in (("ZS101", "signed_completion"), ("ZS102", "started_completion")):
+        flag = _status_flag(statuses.get((code, subject), "no_data"))
+        if flag and unit[key] is not None:
+            flags[keys.index(key)] = flag
+    if unit["progress_points"] is not None and unit["progress_points"] < 0:
+        flags[keys.index("progress_points")] = BAD
+    if unit["board"]:
+        flags[keys.index("board_label")] = HONOR if unit["board"] == "red" else SHAME
+    values = unit | {"board_label": _BOARD_LABELS.get(unit["board"])}
+    return Row(tuple(values[key] for key in keys), flags, total=total)
+
+
+# --- 项目台账 ----------------------------------------------------------------------------------
+
+_PROJECT_COLUMNS = [
+    Column("code", "编号"),
+    Column("name", "项目名称"),
+    Column("unit", "责任单位"),
+    Column("amount", "总投资（万元）", "wan"),
+    Column("investor", "投资方"),
+    Column("industry", "产业类别"),
+    Column("channel", "招商方式"),
+    Column("leader", "包保领导"),
+    Column("handler", "专人"),
+    *(Column(stage, STAGE_LABELS[stage], "date") for stage in STAGES),
+    Column("stage", None),
+    Column("stage_label", "阶段"),
+    Column("status", None),
+    Column("status_label", "状态"),
+    Column("status_reason", "原因"),
+]
+# A stage date after the bulletin's day had not happened yet as of that day: left out.
+_STAGE_AS_OF = ", ".join(f"CASE WHEN project.{stage}_on <= :as_of THEN project.{stage}_on END AS {stage}_on" for stage in STAGES)
+_PROJECT_SQL = (
+    "SELECT project.code, project.name, unit.name AS unit, project.amount, project.investor, project.industry, project.channel, "
+    f"leader.name AS leader, handler.name AS handler, {_STAGE_AS_OF}, project.status, project.status_reason, "
+    f"(project.handler_id IS NULL AND project.signed_on <= :as_of AND {LIVE} "
+    " AND (project.producing_on IS NULL OR project.producing_on > :as_of)) AS needs_handler "
+    "FROM project JOIN unit ON unit.id = project.unit_id "
+    "LEFT JOIN person AS leader ON leader.id = project.leader_id "
+    "LEFT JOIN person AS handler ON handler.id = project.handler_id ORDER BY project.id"
+)
+_STAGE_CASE = " ".join(f"WHEN {stage}_on <= :as_of THEN '{stage}'" for stage in reversed(STAGES))
+
+
+def project_section(connection: "Connection", period: Period) -> Section:
+    """项目台账: every project with its stage dates as of the period's last day, streamed."""
+    params = {"as_of": period.as_of.isoformat()}
+    handler_index = next(index for index, column in enumerate(_PROJECT_COLUMNS) if column.key == "handler")
+    status_index = next(index for index, column in enumerate(_PROJECT_COLUMNS) if column.key == "status_label")
+
+    def rows() -> Iterator[Row]:
+        for row in connection.exec_driver_sql(_PROJECT_SQL, params).mappings():
+            stage = current_stage(row)
+            flags = {}
+            if row["needs_handler"]:
+                flags[handler_index] = BAD  # ZS402: signed, not producing, no handler
+            if row["status"] == "stalled":
+                flags[status_index] = BAD
+            yield Row(
+                (row["code"], row["name"], row["unit"], yuan_to_wan(row["amount"]), row["investor"], row["industry"], row["channel"],
+                 row["leader"], row["handler"], *(_day(row[f"{stage_name}_on"]) for stage_name in STAGES),
+                 stage, STAGE_LABELS[stage], row["status"], PROJECT_STATUS_LABELS[row["status"]], row["status_reason"]),
+                flags or None,
+            )  # fmt: skip
+
+    return Section("projects", "项目台账", _PROJECT_COLUMNS, QueryRows(rows), summary=_project_summary(connection, period), frozen_columns=2)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _project_summary(connection: "Connection", period: Period) -> str:
+    """One line for the terminal: projects by stage as of the day, with their total investment."""
+    rows = connection.exec_driver_sql(
+        f"SELECT CASE {_STAGE_CASE} ELSE 'lead' END AS stage, count(*), sum(amount), "
+        "count(CASE WHEN status = 'stalled' THEN 1 END), count(CASE WHEN status = 'terminated' THEN 1 END) "
+        "FROM project GROUP BY 1",
+        {"as_of": period.as_of.isoformat()},
+    ).all()
+    by_stage = {stage: count for stage, count, *_ in rows}
+    total = sum(count for _, count, *_ in rows)
+    stages = "、".join(f"{STAGE_LABELS[stage]}{by_stage[stage]}" for stage in ("lead", *STAGES) if by_stage.get(stage))
+    amount = format_wan(sum(row[2] for row in rows)) if rows else "0"
+    stalled, terminated = sum(row[3] for row in rows), sum(row[4] for row in rows)
+    return f"项目台账共{total}个项目（{stages or '无'}），总投资{amount}万元；停滞{stalled}个，终止{terminated}个。"
+
+
+# --- 外出招商 ----------------------------------------------------------------------------------
+
+
+def trip_section(connection: "Connection", period: Period) -> Section:
+    """外出招商: every person with a monthly minimum of trip days, the period's days and shortfall,
+    and the year month by month; a month is judged only when the person held the role all of it."""
+    year_first = date(period.year, 1, 1)
+    days = trip_days_by_month(connection, year_first, period.as_of)
+    minimums = minimums_for_year(connection, period.year)
+    role_order = {role: index for index, role in enumerate(ROLE_METRICS)}
+    persons = [
+        dict(row)
+        for row in connection.exec_driver_sql(
+            "SELECT person.id, person.name, person.role, person.since, person.until, unit.name AS unit, unit.id AS unit_id "
+            "FROM person JOIN unit ON unit.id = person.unit_id "
+            "WHERE (person.since IS NULL OR person.since <= :as_of) AND (person.until IS NULL OR person.until >= :first)",
+            {"as_of": period.as_of.isoformat(), "first": year_first.isoformat()},
+        ).mappings()
+        if row["role"] in ROLE_METRICS and minimums.get(row["id"]) is not None
+    ]
+    persons.sort(key=lambda person: (role_order[person["role"]], person["unit_id"], person["id"]))
+    months = [f"{period.year}-{number:02d}" for number in range(1, period.last.month + 1)]
+    columns = [Column("person", "姓名"), Column("unit", "单位"), Column("role", None), Column("role_label", "职务类别"), Column("minimum", "每月最低天数", "days")]
+    if not period.whole_year:
+        columns.append(Column("period_days", f"{period.word}天数", "days"))
+    columns += [Column("shortfall", f"{period.word}差额（天）", "days")]
+    columns += [Column(f"months.{month}", f"{int(month[5:])}月", "days") for month in months]
+    columns += [Column("year_days", "年累计天数", "days"), Column("months_short", "年内未达标月数", "count")]
+    keys = [column.key for column in columns]
+
+    rows = []
+    for person in persons:
+        minimum = minimums[person["id"]]
+        by_month = {month: days.get((person["id"], month), 0) for month in months}
+        short = {month: minimum - by_month[month] for month in months if _judged(person, month) and by_month[month] < minimum}
+        values = {
+            "person": person["name"], "unit": person["unit"], "role": person["role"], "role_label": ROLE_LABELS[person["role"]],
+            "minimum": minimum, "period_days": sum(by_month[month] for month in period.months),
+            "shortfall": sum(gap for month, gap in short.items() if month in period.months),
+            **{f"months.{month}": by_month[month] for month in months},
+            "year_days": sum(by_month.values()), "months_short": len(short),
+        }  # fmt: skip
+        flags = {keys.index(f"months.{month}"): BAD for month in short}
+        for key in ("shortfall", "months_short"):
+            if values[key]:
+                flags[keys.index(key)] = BAD
+        rows.append(Row(tuple(values[key] for key in keys), flags or None))
+    notes = [
+        "天数按日历日计，起止当天都算，同一人重叠的行程只计一次，跨月的行程分别计入各月。",
+        "未全月任职的月份不考核、不标红；最低天数：四大班子主要负责同志7天，区政府分管领导14天，单位主要负责同志5天（渠沟镇、开发区10天），以年度目标为准。",
+    ]
+    return Section("trips", "外出招商", columns, rows, notes)
+
+
+def _judged(person: dict, month: str) -> bool:
+    """Whether a person's month counts (ZS2xx): they held the role the whole month."""
+    return held_throughout(person, *month_bounds(int(month[:4]), int(month[5:])))
+
+
+# --- 预警 ----------------------------------------------------------------------------------------
+
+_WARNING_COLUMNS = [
+    Column("kind", None),
+    Column("kind_label", "类型"),
+    Column("code", "规则"),
+    Column("project", "项目编号"),
+    Column("name", "项目名称"),
+    Column("unit", "责任单位"),
+    Column("since", "起算日期", "date"),
+    Column("days", "已等待天数", "days"),
+    Column("limit", "时限（天）", "days"),
+    Column("note", "说明"),
+]
+_WARNING_LABELS = {
+    "meeting": "会议未召开",
+    "no_handler": "无专人推进",
+    "unstarted": "签约未开工",
+    "unincluded": "开工未纳统",
+    "signed_twice": "疑似重复签约",
+    "stalled": "已标记停滞",
+}
+
+
+def warning_section(connection: "Connection", period: Period, report: CheckReport) -> Section:
+    """预警: what ZS401–ZS404 flag as of the day, and projects marked stalled, with the days each has waited."""
+    as_of = period.as_of
+    warnings: list[dict] = []
+    flagged: set[str] = set()
+    for result in report.results:
+        if result.status not in FAILING:
+            continue
+        if result.code == "ZS401" and result.period in period.months:
+            warnings.append({"kind": "meeting", "code": "ZS401", "note": result.message})
+        elif result.code == "ZS402":
+            for project in result.facts.get("projects", []):
+                warnings.append(_project_warning("no_handler", "ZS402", project, project["signed_on"], as_of, None, "签约后未指定专人推进"))
+        elif result.code == "ZS403":
+            facts = result.facts
+            flagged.add(facts["project"]["code"])
+            waited = "签约后未开工" if facts["waiting"] == "unstarted" else "开工后未纳统"
+            warnings.append(_project_warning(facts["waiting"], "ZS403", facts["project"], facts["since"], as_of, result.target, waited + _stall_note(facts["project"])))
+        elif result.code == "ZS404":
+            group = result.facts["projects"]
+            latest = max(project["signed_on"] for project in group)
+            warnings.append({
+                "kind": "signed_twice", "code": "ZS404", "project": "、".join(p["code"] for p in group),
+                "name": "、".join(p["name"] for p in group), "unit": "、".join(dict.fromkeys(p["unit"] for p in group)),
+                "since": date.fromisoformat(latest), "days": (as_of - date.fromisoformat(latest)).days,
+                "note": f"投资方「{group[0]['investor']}」名称相近的{len(group)}个项目，应只计一次",
+            })  # fmt: skip
+    for project, stalled_on in _stalled(connection, as_of):
+        if project["code"] not in flagged:
+            warnings.append(_project_warning("stalled", None, project, stalled_on, as_of, None, project["status_reason"] or ""))
+    keys = [column.key for column in _WARNING_COLUMNS]
+    days_index = keys.index("days")
+    rows = []
+    for warning in warnings:
+        values = warning | {"kind_label": _WARNING_LABELS[warning["kind"]]}
+        rows.append(Row(tuple(values.get(key) for key in keys), {days_index: BAD} if values.get("days") is not None else None))
+    notes = [f"已等待天数：自起算日期（签约、开工、登记停滞或重复签约之日）至{as_of.isoformat()}的天数。"]
+    return Section("warnings", "预警", _WARNING_COLUMNS, rows, notes)
+
+
+def _stall_note(project: dict) -> str:
+    return f"；已标记停滞：{project['status_reason']}" if project.get("status") == "stalled" else ""
+
+
+def _project_warning(kind: str, code: str | None, project: dict, since: str | None, as_of: date, limit, note: str) -> dict:
+    since_day = date.fromisoformat(since) if since else None
+    return {
+        "kind": kind, "code": code, "project": project["code"], "name": project["name"], "unit": project["unit"],
+        "since": since_day, "days": (as_of - since_day).days if since_day else None, "limit": limit, "note": note,
+    }  # fmt: skip
+
+
+def _stalled(connection: "Connection", as_of: date) -> list[tuple[dict, str | None]]:
+    """Projects marked stalled as of the day, with the day they were marked (from the audit log;
+    a project imported as stalled has no such entry: its last stage date stands in)."""
+    rows = connection.exec_driver_sql(
+        "SELECT project.code, project.name, unit.name AS unit, project.status, project.status_reason, "
+        "coalesce(project.producing_on, project.completed_on, project.included_on, project.started_on, project.signed_on) AS last_stage, "
+        "(SELECT substr(max(audit_log.at), 1, 10) FROM audit_log WHERE audit_log.subject = project.code "
+        " AND audit_log.action = 'project.stall') AS stalled_on "
+        "FROM project JOIN unit ON unit.id = project.unit_id WHERE project.status = 'stalled' ORDER BY project.id"
+    ).mappings()
+    marked = []
+    for row in rows:
+        stalled_on = row["stalled_on"] or row["last_stage"]
+        if stalled_on is None or stalled_on <= as_of.isoformat():
+            marked.append((dict(row), stalled_on))
+    return marked

@@ -1,0 +1,183 @@
+"""Rules on the economy: the statistics bureau's indicators (ZS301–ZS304), funds (ZS305) and
+headquarters buildings (ZS306).
+
+An indicator is the year-to-date figure of a month as the bureau publishes it; the latest
+month of the year no later than as_of's month is judged. A cumulative figure (enterprises,
+output) is held against target × that month's share of the year (month / 12), since the
+figure covers the year up to that month's end; a growth figure against the target itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from math import ceil
+from typing import TYPE_CHECKING
+
+from zhaoshang.parsing import YUAN_PER_WAN
+from zhaoshang.policy import METRICS
+from zhaoshang.rules.registry import rule
+from zhaoshang.rules.results import (
+    Result,
+    against_level,
+    against_progress,
+    as_number,
+    by_year_end,
+    figure,
+    missing_target,
+    progress_message,
+    unit_word,
+    year_over,
+)
+from zhaoshang.services.quota_data import FUND_KINDS, INDICATORS, latest_indicator, target_value
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+def _indicator_result(connection: "Connection", year: int, as_of: date, metric: str, indicator: str, cumulative: bool) -> list[Result]:
+    kind = METRICS[metric][1]
+    target = target_value(connection, metric, year)
+    if target is None:
+        return [missing_target(metric, year)]
+    target = as_number(target)
+    latest = latest_indicator(connection, indicator, as_of)
+    if latest is None:
+        message = f"统计局{year}年数据尚未登记：zs indicator set {indicator} 数值 --month {year}-MM"
+        return [Result(None, str(year), None, target, None, "no_data", message, kind=kind, metric=metric)]
+    month, value = latest
+    actual = as_number(value)
+    month_number = int(month[5:7])
+    final = month_number == 12  # the December figure is the year's
+    label = INDICATORS[indicator][0].split("（")[0]
+    if cumulative:
+        share = Fraction(month_number, 12)
+        status, expected = against_progress(actual, target, share, final)
+        message = f"{label}{month_number}月累计：" + progress_message(actual, target, share, status, kind, unit_word(metric), done="")
+    else:
+        status, expected = against_level(actual, target, final), None
+        comparison = "达到" if status == "met" else "低于"
+        message = f"{label}{month_number}月累计{figure(kind, actual)}，{comparison}目标{figure(kind, target)}"
+    return [Result(None, month, actual, target, expected, status, message, kind=kind, metric=metric)]
+
+
+@rule("ZS301", "new-enterprises", "培育规上工业企业", "（四）", "error")
+def new_enterprises(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """New above-scale industrial enterprises (新增规上工业企业) of the year.
+
+    Why: （四） “培育规上工业企业20家以上”.
+
+    How: the latest `new_enterprises` indicator of the year for a month no later than as_of's
+    (`zs indicator set new_enterprises N --month YYYY-MM`, year to date). With M that month,
+    it passes when ≥ target × M/12 (on_track) or the target (met); below, behind, and missed
+    when M is December. No figure yet: no_data.
+    """
+    return _indicator_result(connection, year, as_of, "ZS301", "new_enterprises", cumulative=True)
+
+
+@rule("ZS302", "value-added-growth", "规上制造业增加值增长", "（四）", "error")
+def value_added_growth(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """Growth of above-scale manufacturing value added (规上制造业增加值增速), in %.
+
+    Why: （四） “规上制造业增加值增长10%”.
+
+    How: the latest `value_added_growth` indicator of the year (year-to-date growth, %) against
+    the target as it stands — a growth rate has no progress scaling: below it is behind,
+    missed when the figure is December's. No figure yet: no_data.
+    """
+    return _indicator_result(connection, year, as_of, "ZS302", "value_added_growth", cumulative=False)
+
+
+@rule("ZS303", "industrial-output", "规上工业总产值", "（四）", "error")
+def industrial_output(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """Above-scale industrial output (规上工业总产值), in 万元.
+
+    Why: （四） “确保全年规上工业总产值达330亿元以上” — 确保, an error.
+
+    How: the latest `output` indicator of the year (year to date, 万元) against target × M/12
+    for its month M, as ZS301.
+    """
+    return _indicator_result(connection, year, as_of, "ZS303", "output", cumulative=True)
+
+
+@rule("ZS304", "investment-pull", "拉动制造业投资增长", "（四）", "error")
+def investment_pull(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """Pull of manufacturing investment growth (拉动制造业投资增长), in 个百分点.
+
+    Why: （四） “拉动制造业投资增长38.8个百分点”.
+
+    How: the latest `investment_pull` indicator of the year against the target as it stands,
+    as ZS302.
+    """
+    return _indicator_result(connection, year, as_of, "ZS304", "investment_pull", cumulative=False)
+
+
+@rule("ZS305", "funds-set-up", "组建产业引导基金、天使基金", "（十）", "warning")
+def funds_set_up(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """Funds set up in the year: industry guidance funds and an angel fund.
+
+    Why: （十） “力争组建2支产业引导基金和1支天使基金” — 力争, a warning.
+
+    How: for each kind (ZS305.guidance, ZS305.angel) the funds of that kind with a set-up
+    date in [1 January, as_of]. No progress meaning: before 31 December a shortfall is
+    in_progress, on 31 December missed. One result per kind.
+    """
+    counts = dict(
+        connection.exec_driver_sql(
+            "SELECT kind, count(*) FROM fund WHERE set_up_on BETWEEN :first AND :as_of GROUP BY kind",
+            {"first": date(year, 1, 1).isoformat(), "as_of": as_of.isoformat()},
+        ).all()
+    )
+    over = year_over(as_of)
+    results = []
+    for kind, label in FUND_KINDS.items():
+        metric = f"ZS305.{kind}"
+        target = target_value(connection, metric, year)
+        if target is None:
+            results.append(missing_target(metric, year))
+            continue
+        actual, target = counts.get(kind, 0), as_number(target)
+        status = by_year_end(actual, target, over)
+        message = f"{year}年已组建{label}{actual}支，目标{figure('count', target, '支')}" + ("，年内完成即可" if status == "in_progress" else "")
+        results.append(Result(None, str(year), actual, target, None, status, message, metric=metric, title=f"组建{label}"))
+    return results
+
+
+@rule("ZS306", "hq-buildings", "镇街总部经济楼宇", "（七）", "warning")
+def hq_buildings(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """One headquarters building (总部经济楼宇) per town and street, with revenue and tax.
+
+    Why: （七） “每个镇街打造一栋总部经济楼宇，力争营业收入达到亿元以上、税收千万元以上” — 力争, a warning.
+
+    How: for each unit of kind town or street, its buildings recorded for the year whose
+    revenue ≥ ZS306.revenue (10,000万元) and tax ≥ ZS306.tax (1,000万元), against
+    ZS306.buildings (1; a unit's own target wins). No progress meaning: before 31 December a
+    shortfall is in_progress, on 31 December missed. One result per town and street.
+    """
+    revenue, tax = target_value(connection, "ZS306.revenue", year), target_value(connection, "ZS306.tax", year)
+    if revenue is None or tax is None:
+        return [missing_target("ZS306.revenue" if revenue is None else "ZS306.tax", year)]
+    rows = connection.exec_driver_sql(
+        "SELECT unit.id, unit.name, count(hq_building.id), "
+        "count(CASE WHEN hq_building.revenue >= :revenue AND hq_building.tax >= :tax THEN 1 END) "
+        "FROM unit LEFT JOIN hq_building ON hq_building.unit_id = unit.id AND hq_building.year = :year "
+        "WHERE unit.kind IN ('town', 'street') GROUP BY unit.id ORDER BY unit.id",
+        {"year": year, "revenue": ceil(revenue * YUAN_PER_WAN), "tax": ceil(tax * YUAN_PER_WAN)},
+    ).all()
+    if not rows:
+        return [Result(None, str(year), None, None, None, "no_data", "没有登记镇、街道：zs unit add 东城街道 --kind 街道", metric="ZS306.buildings")]
+    over = year_over(as_of)
+    results = []
+    for unit_id, unit, recorded, qualifying in rows:
+        target = target_value(connection, "ZS306.buildings", year, unit_id)
+        if target is None:
+            results.append(missing_target("ZS306.buildings", year, unit))
+            continue
+        target = as_number(target)
+        status = by_year_end(qualifying, target, over)
+        message = (
+            f"{unit}{year}年登记总部经济楼宇{recorded}栋，营业收入{figure('amount', revenue)}以上且税收{figure('amount', tax)}以上的"
+            f"{qualifying}栋，目标{figure('count', target, '栋')}" + ("，年内完成即可" if status == "in_progress" else "")
+        )
+        results.append(Result(unit, str(year), qualifying, target, None, status, message, metric="ZS306.buildings"))
+    return results

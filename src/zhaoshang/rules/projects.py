@@ -1,0 +1,362 @@
+"""Rules on projects: the year's major projects (ZS101–ZS105) and how they are pushed (ZS402–ZS404).
+
+A terminated project (终止) is never counted. Money is compared in whole 元 in SQL.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from zhaoshang.rules.registry import rule
+from zhaoshang.rules.results import (
+    Result,
+    Scope,
+    against_level,
+    against_progress,
+    as_number,
+    by_year_end,
+    figure,
+    missing_target,
+    progress,
+    progress_message,
+    unit_word,
+    year_over,
+)
+from zhaoshang.services.quota_data import target_value, unit_targets
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+MAJOR_YUAN = 100_000_000  # 亿元以上项目: amount ≥ 1亿元 = 10,000万元 (design §1)
+MEGA_YUAN = 5_000_000_000  # 50亿元以上项目: amount ≥ 500,000万元
+LIVE = "project.status != 'terminated'"
+# `+column` keeps SQLite off the date index where a range or an order covers the whole history
+# (signed on or before as_of): it matches most rows, and a plain scan is ten times faster.
+_LISTED = 10  # projects named in one message; the rest are counted
+
+
+def scopes(connection: "Connection", metric: str, year: int) -> list[Scope]:
+    """The district, then every unit with its own target of the metric for the year (任务分解)."""
+    district = Scope(None, None, target_value(connection, metric, year))
+    return [district] + [Scope(unit_id, name, value) for unit_id, name, value in unit_targets(connection, metric, year)]
+
+
+def _tally_by_unit(connection: "Connection", date_column: str, year: int, as_of: date, minimum_yuan: int, reached_column: str = "NULL") -> dict[int, tuple[int, int]]:
+    """(count, reached) per unit: live projects whose `date_column` falls in [1 January, as_of]
+    with amount ≥ minimum, and of those the ones whose `reached_column` is on or before as_of."""
+    rows = connection.exec_driver_sql(
+        f"SELECT unit_id, count(*), count(CASE WHEN {reached_column} <= :as_of THEN 1 END) FROM project "
+        f"WHERE {date_column} BETWEEN :first AND :as_of AND amount >= :minimum AND {LIVE} GROUP BY unit_id",
+        {"first": date(year, 1, 1).isoformat(), "as_of": as_of.isoformat(), "minimum": minimum_yuan},
+    )
+    return {unit_id: (count, reached) for unit_id, count, reached in rows}
+
+
+def _per_scope(connection: "Connection", metric: str, year: int, tallies: dict[int, tuple[int, int]], judge) -> list[Result]:
+    """judge(subject, target, count, reached) for the district, then for each unit with its own
+    target for the year (任务分解); a scope without a target is no_data."""
+    results = []
+    for scope in scopes(connection, metric, year):
+        if scope.target is None:
+            results.append(missing_target(metric, year, scope.unit))
+            continue
+        rows = list(tallies.values()) if scope.unit_id is None else [tallies.get(scope.unit_id, (0, 0))]
+        results.append(judge(scope.unit, as_number(scope.target), sum(row[0] for row in rows), sum(row[1] for row in rows)))
+    return results
+
+
+def _count_results(connection: "Connection", metric: str, year: int, as_of: date, tallies: dict[int, tuple[int, int]], with_progress: bool) -> list[Result]:
+    share, over = progress(as_of), year_over(as_of)
+    word = unit_word(metric)
+
+    def judge(subject: str | None, target, actual: int, _reached: int) -> Result:
+        if with_progress:
+            status, expected = against_progress(actual, target, share, over)
+            message = progress_message(actual, target, share, status, "count", word)
+        else:
+            status, expected = by_year_end(actual, target, over), None
+            message = progress_message(actual, target, Fraction(1), status, "count", word)
+            if status == "in_progress":
+                message = f"完成{figure('count', actual, word)}，年度目标{figure('count', target, word)}，年内完成即可"
+        return Result(subject, str(year), actual, target, expected, status, message, metric=metric)
+
+    return _per_scope(connection, metric, year, tallies, judge)
+
+
+@rule("ZS101", "major-projects-signed", "签约亿元以上项目", "（四）", "error")
+def major_projects_signed(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """Major projects (亿元以上) signed in the year, against the year's target and the progress.
+
+    Why: （四） “2024年签约亿元以上项目117个”; （十八） the bureau reports every month
+    “按序时进度进行通报”.
+
+    How: count the projects with a signing date in [1 January, as_of] and an amount of at
+    least 10,000万元 (1亿元), terminated ones excluded. With p = 序时进度 at as_of =
+    (m − 1 + d / days in the month) / 12, the count passes when it is ≥ target × p
+    (on_track, or met once it reaches the target); below that it is behind, and missed when
+    as_of is 31 December. A unit with its own ZS101 target for the year (任务分解) gets its
+    own result, counting the projects it is responsible for.
+    """
+    tallies = _tally_by_unit(connection, "signed_on", year, as_of, MAJOR_YUAN)
+    return _count_results(connection, "ZS101", year, as_of, tallies, with_progress=True)
+
+
+@rule("ZS102", "major-projects-started", "新开工亿元以上项目", "（四）", "error")
+def major_projects_started(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """Major projects (亿元以上) started in the year, against the year's target and the progress.
+
+    Why: （四） “新开工亿元以上项目79个”.
+
+    How: count the projects with a start date in [1 January, as_of] and an amount of at least
+    10,000万元, whatever year they were signed in (a project signed last year and started
+    this year counts), terminated ones excluded. Judged against target × 序时进度 as ZS101;
+    per-unit results for units with their own ZS102 target.
+    """
+    tallies = _tally_by_unit(connection, "started_on", year, as_of, MAJOR_YUAN)
+    return _count_results(connection, "ZS102", year, as_of, tallies, with_progress=True)
+
+
+@rule("ZS103", "mega-project-signed", "50亿元以上项目突破", "（四）", "warning")
+def mega_project_signed(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """A mega project (50亿元以上) signed in the year.
+
+    Why: （四） “力争50亿元以上项目实现突破” — 力争 (strive for), hence a warning.
+
+    How: count the projects with a signing date in [1 January, as_of] and an amount of at
+    least 500,000万元 (50亿元), terminated ones excluded. A breakthrough has no progress
+    meaning: before 31 December the result is in_progress unless the target (≥ 1) is
+    already met; on 31 December a shortfall is missed.
+    """
+    tallies = _tally_by_unit(connection, "signed_on", year, as_of, MEGA_YUAN)
+    return _count_results(connection, "ZS103", year, as_of, tallies, with_progress=False)
+
+
+def _rate_results(connection: "Connection", metric: str, year: int, as_of: date, tallies: dict[int, tuple[int, int]], words: tuple[str, str, str]) -> list[Result]:
+    """Per scope: rate = reached / cohort, judged against the target as it stands; an empty cohort is no_data."""
+    rate_name, cohort_name, reached_name = words
+    over = year_over(as_of)
+
+    def judge(subject: str | None, target, cohort: int, reached: int) -> Result:
+        if cohort == 0:
+            return Result(subject, str(year), None, target, None, "no_data", f"尚无{cohort_name}，{rate_name}无数据", kind="rate", metric=metric)
+        rate = Fraction(reached, cohort)
+        status = against_level(rate, target, over)
+        comparison = "达到" if status == "met" else "低于"
+        message = f"{cohort_name}{cohort}个，已{reached_name}{reached}个，{rate_name}{figure('rate', rate)}，{comparison}目标{figure('rate', target)}"
+        facts = {"cohort": cohort, "reached": reached}
+        return Result(subject, str(year), rate, target, None, status, message, kind="rate", metric=metric, facts=facts)
+
+    return _per_scope(connection, metric, year, tallies, judge)
+
+
+@rule("ZS104", "start-rate", "签约项目开工率", "（十六）", "warning")
+def start_rate(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """Start rate of the year's signed major projects.
+
+    Why: （十六） “力争签约项目开工率、开工项目纳统率指标分别达到75%和80%以上” — 力争, a warning.
+
+    How: the cohort is what ZS101 counts (live projects ≥ 10,000万元 signed in [1 January,
+    as_of]); the rate is those with a start date on or before as_of divided by the cohort,
+    a fraction (0.935). Judged as it stands, with no progress scaling: below the target it
+    is behind (missed on 31 December). An empty cohort is no_data and does not fail.
+    Per-unit results for units with their own ZS104 target.
+    """
+    tallies = _tally_by_unit(connection, "signed_on", year, as_of, MAJOR_YUAN, reached_column="started_on")
+    return _rate_results(connection, "ZS104", year, as_of, tallies, ("开工率", f"{year}年签约亿元以上项目", "开工"))
+
+
+@rule("ZS105", "inclusion-rate", "开工项目纳统率", "（十六）", "warning")
+def inclusion_rate(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """Inclusion rate (纳统率) of the year's started major projects.
+
+    Why: （十六） “开工项目纳统率……达到……80%以上” (力争, a warning).
+
+    How: the cohort is what ZS102 counts (live projects ≥ 10,000万元 started in [1 January,
+    as_of], whatever their signing year); the rate is those with an inclusion date (入库纳统)
+    on or before as_of divided by the cohort. Judged as ZS104; an empty cohort is no_data.
+    """
+    tallies = _tally_by_unit(connection, "started_on", year, as_of, MAJOR_YUAN, reached_column="included_on")
+    return _rate_results(connection, "ZS105", year, as_of, tallies, ("纳统率", f"{year}年新开工亿元以上项目", "纳统"))
+
+
+# --- ZS402–ZS404: how signed projects are pushed -------------------------------------------
+
+_PROJECT_COLUMNS = (
+    "project.code, project.name, unit.name AS unit, project.signed_on, project.started_on, project.included_on, "
+    "project.investor, project.status, project.status_reason"
+)
+_PROJECT_SQL = f"SELECT {_PROJECT_COLUMNS} FROM project JOIN unit ON unit.id = project.unit_id"
+
+
+def _listing(projects: list[dict]) -> str:
+    named = "、".join(f"{p['code']} {p['name']}（{p['unit']}）" for p in projects[:_LISTED])
+    return named + (f" 等{len(projects)}个" if len(projects) > _LISTED else "")
+
+
+@rule("ZS402", "handler-assigned", "签约项目专人推进", "（三）", "error")
+def handler_assigned(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """Every signed project has a handler (专人) until it produces.
+
+    Why: （三） “建立重点招商项目闭环管理……确保签约项目专人推进，推动签约项目早投产早见效”.
+
+    How: the projects signed on or before as_of, not terminated and not yet producing (投产)
+    as of as_of — a handler's work ends when the project produces. The figure is the share of
+    them with a handler, against the ZS402 target (1 = all); the message names the projects
+    without one. No such project: no_data. A shortfall is behind (missed on 31 December).
+    """
+    target = target_value(connection, "ZS402", year)
+    if target is None:
+        return [missing_target("ZS402", year)]
+    params = {"as_of": as_of.isoformat()}
+    pushing = f"+project.signed_on <= :as_of AND {LIVE} AND (project.producing_on IS NULL OR project.producing_on > :as_of)"
+    total, with_handler = connection.exec_driver_sql(f"SELECT count(*), count(handler_id) FROM project WHERE {pushing}", params).one()
+    target = as_number(target)
+    if total == 0:
+        return [Result(None, str(year), None, target, None, "no_data", "尚无签约未投产的项目", kind="rate", metric="ZS402")]
+    offenders = [
+        dict(row)
+        for row in connection.exec_driver_sql(
+            f"{_PROJECT_SQL} WHERE {pushing} AND project.handler_id IS NULL ORDER BY +project.signed_on, project.id", params
+        ).mappings()
+    ]
+    rate = Fraction(with_handler, total)
+    status = against_level(rate, target, year_over(as_of))
+    if offenders:
+        message = f"签约未投产项目{total}个，{len(offenders)}个没有专人：{_listing(offenders)}；指定专人：zs project edit 编号 --handler 姓名"
+    else:
+        message = f"签约未投产项目{total}个，均有专人推进"
+    return [Result(None, str(year), rate, target, None, status, message, kind="rate", metric="ZS402", facts={"projects": offenders})]
+
+
+@rule("ZS403", "stalled-projects", "停滞项目", "（十九）", "warning")
+def stalled_projects(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """Projects that wait too long: signed and not started, or started and not included.
+
+    Why: （十九） “及时整治停滞项目，依法按协议果断采取措施及时止损”; （三） 落地、开工……环节管控.
+
+    How: as of as_of, a live project signed more than ZS403.unstarted_days days ago (180) with
+    no start date on or before as_of, or started more than ZS403.unincluded_days days ago (90)
+    with no inclusion date on or before as_of, whatever year it was signed in. Days waited =
+    as_of − the signing (or start) date. One result per such project (subject: its code;
+    actual: days waited; target: the limit), behind; none: one met result.
+    """
+    unstarted = target_value(connection, "ZS403.unstarted_days", year)
+    unincluded = target_value(connection, "ZS403.unincluded_days", year)
+    if unstarted is None or unincluded is None:
+        return [missing_target("ZS403.unstarted_days" if unstarted is None else "ZS403.unincluded_days", year)]
+    limits = {"unstarted": int(unstarted), "unincluded": int(unincluded)}
+    params = {
+        "as_of": as_of.isoformat(),
+        "signed_before": (as_of - timedelta(days=limits["unstarted"] + 1)).isoformat(),
+        "started_before": (as_of - timedelta(days=limits["unincluded"] + 1)).isoformat(),
+    }
+    rows = connection.exec_driver_sql(
+        f"{_PROJECT_SQL} WHERE {LIVE} AND ("
+        "(+project.signed_on <= :signed_before AND (project.started_on IS NULL OR project.started_on > :as_of)) OR "
+        "(+project.started_on <= :started_before AND (project.included_on IS NULL OR project.included_on > :as_of))) "
+        "ORDER BY +project.signed_on, project.id",
+        params,
+    ).mappings()
+    over = year_over(as_of)
+    results = []
+    for row in rows:
+        unstarted_case = row["started_on"] is None or row["started_on"] > as_of.isoformat()
+        if unstarted_case:
+            kind, since, done, waiting = "unstarted", row["signed_on"], "签约", "未开工"
+        else:
+            kind, since, done, waiting = "unincluded", row["started_on"], "开工", "未纳统"
+        days = (as_of - date.fromisoformat(since)).days
+        stall = f"（已标记停滞：{row['status_reason']}）" if row["status"] == "stalled" else ""
+        message = f"{row['name']}（{row['unit']}）{since}{done}，{waiting}已{days}天，超过{limits[kind]}天{stall}"
+        facts = {"project": dict(row), "waiting": kind, "since": since, "days": days}
+        results.append(
+            Result(row["code"], str(year), days, limits[kind], None, "missed" if over else "behind", message,
+                   kind="days", metric=f"ZS403.{kind}_days", facts=facts)
+        )  # fmt: skip
+    if not results:
+        message = f"没有签约超过{limits['unstarted']}天未开工、开工超过{limits['unincluded']}天未纳统的项目"
+        results.append(Result(None, str(year), 0, 0, None, "met", message, metric="ZS403.unstarted_days"))
+    return results
+
+
+_NAME_SUFFIXES = ("项目", "工程", "建设")
+_MIN_CONTAINED = 4  # a shorter name inside a longer one is too weak a sign (电池 in 电池材料)
+
+
+def name_key(name: str) -> str:
+    """A project name as compared for ZS404: full-width folded, lower case, only letters and
+    digits kept, and common suffixes (项目, 工程, 建设) removed from the end."""
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _NAME_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text, stripped = text[: -len(suffix)], True
+    return text
+
+
+def names_alike(first: str, second: str) -> bool:
+    """Equal after name_key, or one key inside the other and the shorter at least 4 characters."""
+    a, b = sorted((name_key(first), name_key(second)), key=len)
+    return a == b or (len(a) >= _MIN_CONTAINED and a in b)
+
+
+def _alike_groups(projects: list[dict]) -> list[list[dict]]:
+    """Projects of one investor joined into groups of alike names (transitively)."""
+    groups: list[list[dict]] = []
+    for project in projects:
+        joined = [group for group in groups if any(names_alike(project["name"], other["name"]) for other in group)]
+        merged = [project] + [member for group in joined for member in group]
+        groups = [group for group in groups if group not in joined] + [merged]
+    return [sorted(group, key=lambda p: (p["signed_on"], p["code"])) for group in groups if len(group) > 1]
+
+
+@rule("ZS404", "signed-twice", "同一项目重复签约", "（十六）", "warning")
+def signed_twice(connection: "Connection", year: int, as_of: date) -> list[Result]:
+    """The same project signed twice: same investor, alike name. It must be counted once.
+
+    Why: （十六） “引导求真务实，避免包装项目、‘以次充好’”.
+
+    How: among live projects signed on or before as_of, those whose investor is the same
+    (ignoring case and spaces) and whose names are alike: equal once full-width characters
+    are folded, punctuation and spaces dropped and a trailing 项目/工程/建设 removed, or one
+    such name containing the other (at least 4 characters). A group is reported when one of
+    its signings falls in the year: one result per group (subject: the codes; actual: the
+    signings; target: 1), so that all but one is terminated or merged. None: one met result.
+    """
+    params = {"as_of": as_of.isoformat(), "first": date(year, 1, 1).isoformat()}
+    # The investor key is computed once per signed project; only investors with two signings,
+    # one of them this year, come to Python: a handful.
+    rows = connection.exec_driver_sql(
+        "WITH signed AS ("
+        "  SELECT id, signed_on, replace(replace(lower(trim(investor)), ' ', ''), '　', '') AS investor_key FROM project"
+        "  WHERE +signed_on <= :as_of AND status != 'terminated' AND trim(ifnull(investor, '')) != ''),"
+        " repeated AS (SELECT investor_key FROM signed GROUP BY investor_key HAVING count(*) > 1 AND max(signed_on) >= :first) "
+        f"SELECT {_PROJECT_COLUMNS}, signed.investor_key FROM repeated JOIN signed USING (investor_key) "
+        "JOIN project ON project.id = signed.id JOIN unit ON unit.id = project.unit_id "
+        "ORDER BY signed.investor_key, project.signed_on, project.id",
+        params,
+    ).mappings()
+    by_investor: dict[str, list[dict]] = {}
+    for row in rows:
+        by_investor.setdefault(row["investor_key"], []).append(dict(row))
+    over = year_over(as_of)
+    results = []
+    for projects in by_investor.values():
+        for group in _alike_groups(projects):
+            if not any(p["signed_on"] >= params["first"] for p in group):
+                continue
+            listed = "、".join(f"{p['code']} {p['name']}（{p['signed_on']}签约）" for p in group)
+            message = f"投资方「{group[0]['investor']}」的{len(group)}个项目名称相近，疑为同一项目重复签约，应只计一次：{listed}"
+            results.append(
+                Result("、".join(p["code"] for p in group), str(year), len(group), 1, None, "missed" if over else "behind", message,
+                       metric="ZS404", facts={"projects": group})
+            )  # fmt: skip
+    if not results:
+        results.append(Result(None, str(year), 0, 0, None, "met", "没有同一投资方名称相近的重复签约项目", metric="ZS404"))
+    return results

@@ -1,0 +1,364 @@
+"""A deterministic sample ledger: a believable year 2024 of the district up to 31 October.
+
+    python -m zhaoshang.sample PATH [--seed N] [--until DATE]
+
+Same seed, same content, byte for byte in every table (the audit log included: its
+entries are stamped with the simulated day of each event, not the wall clock). Every row
+is written through the same services as the commands, so the sample obeys every rule a
+clerk's input does, and `zs audit verify` passes on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+from zhaoshang.errors import ZsError
+from zhaoshang.parsing import parse_date
+
+SAMPLE_YEAR = 2024
+DEFAULT_UNTIL = date(2024, 10, 31)
+DEFAULT_SEED = 2024
+ACTOR = "投促局-王敏"
+_TZ = timezone(timedelta(hours=8))
+
+STREETS = ("东街街道", "南黎街道", "三堤口街道", "任圩街道", "曲阳街道")
+INDUSTRIES = ("汽车及零部件", "新材料", "新能源", "高端绿色食品", "新型显示", "现代物流", "科技服务", "现代商贸", "文化旅游", "生物医药")
+CHANNELS = ("委托招商", "以商招商", "基金招商", "外出招商", "驻点招商", "产业链招商", "其他")
+ORIGINS = ("江苏南京", "上海", "浙江杭州", "广东深圳", "北京", "江苏苏州", "浙江宁波", "山东济南", "安徽合肥", "广东东莞")
+REGIONS = ("长三角", "珠三角", "京津冀", "长三角", "长三角", "成渝")
+DESTINATIONS = {"长三角": ("上海", "苏州", "杭州", "南京", "宁波"), "珠三角": ("深圳", "广州", "东莞"),
+                "京津冀": ("北京", "天津"), "成渝": ("成都", "重庆")}  # fmt: skip
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+GIVEN = ("建国", "志强", "海燕", "伟", "磊", "静", "敏", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "华", "平", "刚",
+         "桂英", "文", "辉", "鹏", "红", "波", "宁", "斌", "婷", "雪", "晨", "浩", "颖", "健", "凯")  # fmt: skip
+COMPANY_WORDS = ("华鼎", "恒瑞", "中联", "宏远", "瑞丰", "金泰", "天成", "远航", "新宇", "博创", "凯盛", "鑫源", "德润", "卓越", "汇通",
+                 "嘉禾", "正泰", "信达", "安捷", "普华", "盛世", "银河", "云帆", "旭日", "同创", "永昌", "东方", "海纳", "众诚", "精工")  # fmt: skip
+PRODUCTS = {
+    "汽车及零部件": ("汽车轻量化部件", "新能源汽车电驱系统", "汽车线束", "智能座舱"),
+    "新材料": ("高性能复合材料", "新型建材", "特种纤维", "电子化学品"),
+    "新能源": ("光伏组件", "储能电池", "氢能装备", "风电装备"),
+    "高端绿色食品": ("预制菜", "绿色粮油", "功能饮品", "烘焙食品"),
+    "新型显示": ("OLED模组", "液晶面板配套", "光学膜", "显示驱动芯片封测"),
+    "现代物流": ("冷链物流园", "智慧仓储", "供应链中心", "城市配送中心"),
+    "科技服务": ("工业互联网平台", "检验检测中心", "研发中心", "数字产业园"),
+    "现代商贸": ("商业综合体", "专业市场", "电商产业园"),
+    "文化旅游": ("文旅综合体", "康养度假区", "研学基地"),
+    "生物医药": ("医疗器械", "生物制剂", "中药饮片"),
+}
+
+
+@dataclass(order=True)
+class Event:
+    """One write of the simulated year, applied in date order so the audit log reads like a year."""
+
+    day: date
+    order: int
+    apply: Callable[[], object] = field(compare=False)
+
+
+class SampleYear:
+    def __init__(self, path: Path, seed: int, until: date):
+        self.path = path
+        self.random = random.Random(seed)
+        self.until = until
+        self.events: list[Event] = []
+        self.names: set[str] = set()
+        self.created: dict[str, date] = {}  # project code -> the day it enters the ledger
+        self.since: dict[str, date] = {}  # person (姓名@单位) -> the day they enter the ledger
+        self.signed_this_year: list[str] = []
+        self.ledger = None
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def at(self, day: date, apply: Callable[[], object]) -> None:
+        if day <= self.until:
+            self.events.append(Event(day, len(self.events), apply))
+
+    def person_name(self) -> str:
+        while True:
+            name = self.random.choice(SURNAMES) + self.random.choice(GIVEN)
+            if name not in self.names:
+                self.names.add(name)
+                return name
+
+    def day_in(self, first: date, last: date) -> date:
+        return first + timedelta(days=self.random.randrange((last - first).days + 1))
+
+    def stamp(self, day: date) -> Callable[[], datetime]:
+        minute = self.random.randrange(8 * 60, 18 * 60)
+        return lambda: datetime.combine(day, time(minute // 60, minute % 60), _TZ)
+
+    # --- the year -------------------------------------------------------------------------
+
+    def build(self) -> None:
+        from zhaoshang.services.setup import init_ledger
+
+        self.ledger = init_ledger(self.path, ACTOR, SAMPLE_YEAR, clock=self.stamp(date(SAMPLE_YEAR, 1, 2)))
+        self.units()
+        persons = self.persons()
+        projects = self.projects(persons)
+        self.unit_targets()
+        self.trips(persons, projects)
+        self.indicators()
+        self.funds()
+        self.buildings()
+        self.meetings()
+        for event in sorted(self.events):
+            self.ledger.clock = self.stamp(event.day)
+            event.apply()
+        self.ledger.close()
+        connection = sqlite3.connect(self.path, isolation_level=None)
+        connection.execute("VACUUM")  # a compact file to commit
+        connection.close()
+
+    def units(self) -> None:
+        from zhaoshang.services.units import add_unit
+
+        for street in STREETS:
+            self.at(date(SAMPLE_YEAR, 1, 3), lambda street=street: add_unit(self.ledger, ACTOR, street, "street"))
+
+    def persons(self) -> dict[str, list[str]]:
+        """Leaders and heads by role; returns qualified names (姓名@单位) by role."""
+        from zhaoshang.policy import SEED_UNITS
+        from zhaoshang.services.units import add_person
+
+        people: dict[str, list[str]] = {"principal": [], "deputy": [], "head": [], "member": [], "staff": []}
+
+        def hire(unit: str, role: str, since: date | None = None) -> None:
+            name = self.person_name()
+            people[role].append(f"{name}@{unit}")
+            self.since[f"{name}@{unit}"] = since or date(SAMPLE_YEAR, 1, 4)
+            since_text = since.isoformat() if since else None
+            self.at(since or date(SAMPLE_YEAR, 1, 4), lambda: add_person(self.ledger, ACTOR, name, unit, role, since_text))
+
+        for unit in ("区委办公室", "区人大办公室", "区政府办公室", "区政协办公室"):
+            hire(unit, "principal")
+        for _ in range(6):
+            hire("区政府办公室", "deputy")
+        heads = [name for name, kind in SEED_UNITS if kind not in ("leadership",)] + list(STREETS)
+        for unit in heads:
+            # One head took office mid-year: not judged for June, judged from July.
+            hire(unit, "head", date(SAMPLE_YEAR, 6, 17) if unit == "区科技局" else None)
+        for unit in ("区投资促进局", "区投资促进局", "开发区", "渠沟镇"):
+            hire(unit, "member")
+        for unit in ("区投资促进局", "区投资促进局", "区投资促进局", "开发区", "开发区", "渠沟镇", "东街街道", "南黎街道"):
+            hire(unit, "staff")
+        return people
+
+    def project_name(self, industry: str) -> tuple[str, str]:
+        company = self.random.choice(COMPANY_WORDS) + self.random.choice(("科技", "集团", "实业", "新能源", "智造", "控股"))
+        investor = f"{self.random.choice(ORIGINS)[:2]}{company}有限公司"
+        return investor, f"{company}{self.random.choice(PRODUCTS[industry])}项目"
+
+    def amount(self) -> str:
+        draw = self.random.random()
+        if draw < 0.12:
+            return f"{self.random.randrange(2000, 9999)}"  # below 1亿: not a major project
+        if draw < 0.15:
+            return "10000"  # exactly 1亿: counts
+        if draw < 0.93:
+            return f"{self.random.randrange(10, 80) / 10}亿"
+        return f"{self.random.randrange(8, 45)}亿"
+
+    def projects(self, persons: dict[str, list[str]]) -> list[str]:
+        from zhaoshang.services.projects import ProjectFields, add_project, advance_project, set_status
+
+        units = ["开发区"] * 5 + ["渠沟镇"] * 3 + list(STREETS) + ["区投资促进局", "区经信局", "区发改委", "区农水局", "区科技局", "相山城投", "相山工投"]
+        leaders = persons["principal"] + persons["deputy"]
+        handlers = [p for p in persons["member"] + persons["staff"] + persons["head"] if self.since[p] == date(SAMPLE_YEAR, 1, 4)]
+        codes: list[str] = []
+        for number in range(1, 151):
+            industry = self.random.choice(INDUSTRIES)
+            investor, name = self.project_name(industry)
+            code = f"XS2024{number:03d}"
+            codes.append(code)
+            draw = self.random.random()
+            if draw < 0.20:
+                signed = None  # still a lead (在谈)
+            elif draw < 0.28:
+                signed = self.day_in(date(2023, 6, 1), date(2023, 12, 28))  # last year's signing, started this year
+            else:
+                signed = self.day_in(date(SAMPLE_YEAR, 1, 8), date(SAMPLE_YEAR, 10, 28))
+            fields = ProjectFields(
+                name=name, unit=self.random.choice(units), amount=self.amount(), code=code, investor=investor,
+                industry=industry, channel=self.random.choice(CHANNELS), origin=self.random.choice(ORIGINS),
+                leader=self.random.choice(leaders),
+                # A few signed projects still lack a handler: ZS402 flags them.
+                handler=None if self.random.random() < 0.05 else self.random.choice(handlers),
+            )  # fmt: skip
+            created = signed or self.day_in(date(SAMPLE_YEAR, 2, 1), date(SAMPLE_YEAR, 10, 20))
+            if signed and signed.year < SAMPLE_YEAR:
+                fields.signed = signed.isoformat()  # entered as history when the ledger began
+                created = date(SAMPLE_YEAR, 1, 5)
+            self.created[code] = created
+            if signed is not None and signed.year == SAMPLE_YEAR:
+                self.signed_this_year.append(code)
+            self.at(created, lambda fields=fields: add_project(self.ledger, ACTOR, fields))
+            if signed is None:
+                continue
+            if signed.year == SAMPLE_YEAR:
+                self.at(signed, lambda code=code, signed=signed: advance_project(self.ledger, ACTOR, code, "signed", signed.isoformat()))
+            stage_day = signed
+            for stage, low, high, chance in (("started", 20, 200, 0.82), ("included", 15, 120, 0.85), ("completed", 90, 300, 0.35), ("producing", 10, 60, 0.8)):
+                if self.random.random() > chance:
+                    break
+                stage_day = stage_day + timedelta(days=self.random.randrange(low, high))
+                if stage_day <= created:  # signed last year: the ledger learns of its start this year
+                    stage_day = created + timedelta(days=self.random.randrange(3, 60))
+                self.at(stage_day, lambda code=code, stage=stage, day=stage_day: advance_project(self.ledger, ACTOR, code, stage, day.isoformat()))
+            if number % 37 == 0:
+                stall_day = stage_day + timedelta(days=30)
+                self.at(stall_day, lambda code=code: set_status(self.ledger, ACTOR, code, "stalled", "企业资金链紧张，暂缓建设"))
+        # One project withdrawn by its investor, and one signed twice under an alike name.
+        early = [code for code in codes if self.created[code] < date(SAMPLE_YEAR, 8, 1)]
+        withdrawn = early[len(early) // 2]
+        self.at(date(SAMPLE_YEAR, 9, 12), lambda: set_status(self.ledger, ACTOR, withdrawn, "terminated", "投资方战略调整撤资", "2024-09-12"))
+        self.twin(next(code for code in self.signed_this_year if code in early and code != withdrawn), codes)
+        return codes
+
+    def twin(self, original_code: str, codes: list[str]) -> None:
+        """The same project entered again by another unit (（十六） 避免包装项目: ZS404 flags it)."""
+        from zhaoshang.services.projects import ProjectFields, add_project, show_project
+
+        def add_twin() -> None:
+            original = show_project(self.ledger, original_code)
+            fields = ProjectFields(
+                name=f"{original['name'].removesuffix('项目')}（一期）项目", unit="渠沟镇", amount=str(original["amount"]),
+                code="XS2024151", investor=original["investor"], industry=original["industry"],
+                channel=original["channel"], signed="2024-10-15",
+            )  # fmt: skip
+            add_project(self.ledger, ACTOR, fields)
+
+        self.at(date(SAMPLE_YEAR, 10, 15), add_twin)
+        self.created["XS2024151"] = date(SAMPLE_YEAR, 10, 15)
+        codes.append("XS2024151")
+
+    def unit_targets(self) -> None:
+        """任务分解（（四） 量化细化分工）: the district's 117 and 79 shared among the carriers."""
+        from zhaoshang.services.quota_data import set_target
+
+        shares = {"开发区": (40, 28), "渠沟镇": (22, 15), "区投资促进局": (10, 6), "区经信局": (6, 4), "区发改委": (5, 3),
+                  "相山城投": (4, 3), "相山工投": (4, 3)} | {street: (5, 3) for street in STREETS}  # fmt: skip
+        for unit, (signed, started) in shares.items():
+            self.at(date(SAMPLE_YEAR, 1, 10), lambda unit=unit, signed=signed: set_target(self.ledger, ACTOR, "ZS101", str(signed), SAMPLE_YEAR, unit))
+            self.at(date(SAMPLE_YEAR, 1, 10), lambda unit=unit, started=started: set_target(self.ledger, ACTOR, "ZS102", str(started), SAMPLE_YEAR, unit))
+
+    def trips(self, persons: dict[str, list[str]], projects: list[str]) -> None:
+        from zhaoshang.services.trips import TripFields, log_trip
+
+        needs = {"principal": 7, "deputy": 14, "head": 5}
+        for role, minimum in needs.items():
+            for person in persons[role]:
+                diligence = self.random.random()
+                for month in range(1, 11):
+                    if self.since[person] > date(SAMPLE_YEAR, month, 1):
+                        continue
+                    unit = person.split("@")[1]
+                    need = 10 if unit in ("渠沟镇", "开发区") and role == "head" else minimum
+                    # Most reach their minimum; the less diligent fall short now and then.
+                    short = self.random.random() > 0.6 + 0.4 * diligence
+                    days = max(1, need - self.random.randrange(1, 4)) if short else need + self.random.randrange(0, 3)
+                    self.month_trips(person, month, days, projects, log_trip, TripFields)
+
+    def month_trips(self, person: str, month: int, days: int, projects: list[str], log_trip, TripFields) -> None:
+        """`days` days of trips in a month, in one or two batches."""
+        batches = [days] if days <= 7 else [days // 2, days - days // 2]
+        start = date(SAMPLE_YEAR, month, 1) + timedelta(days=self.random.randrange(0, 3))
+        for length in batches:
+            region = self.random.choice(REGIONS)
+            first, last = start, start + timedelta(days=length - 1)
+            fields = TripFields(
+                persons=[person], date_from=first.isoformat(), date_to=last.isoformat(),
+                dest=self.random.choice(DESTINATIONS[region]), region=region, purpose="拜访客商、洽谈项目",
+                companies="、".join(self.random.sample(COMPANY_WORDS, 2)) + "等企业",
+                projects=self.linked_project(projects, first),
+            )  # fmt: skip
+            self.at(last, lambda fields=fields: log_trip(self.ledger, ACTOR, fields))
+            start = last + timedelta(days=self.random.randrange(2, 5))
+
+    def linked_project(self, projects: list[str], day: date) -> list[str] | None:
+        """Now and then a trip follows up a project already in the ledger."""
+        known = [code for code in projects if self.created[code] < day]
+        return [self.random.choice(known)] if known and self.random.random() < 0.3 else None
+
+    def indicators(self) -> None:
+        """The statistics bureau's year-to-date figures, published around the 15th of the next month."""
+        from zhaoshang.services.quota_data import set_indicator
+
+        output = 0
+        for month in range(1, 11):
+            output += self.random.randrange(230_000, 290_000)  # 万元 a month: about 330亿 a year is tight
+            published = date(SAMPLE_YEAR, month + 1, 15) if month < 12 else date(SAMPLE_YEAR + 1, 1, 15)
+            figures = {
+                "output": f"{output}万",
+                "value_added_growth": f"{self.random.randrange(82, 121) / 10}",
+                "new_enterprises": str(min(20, month * 2 - self.random.randrange(0, 2))),
+                "investment_pull": f"{self.random.randrange(250, 420) / 10}",
+            }
+            for metric, value in figures.items():
+                month_text = f"{SAMPLE_YEAR}-{month:02d}"
+                self.at(published, lambda metric=metric, value=value, month_text=month_text: set_indicator(self.ledger, ACTOR, metric, value, month_text))
+
+    def funds(self) -> None:
+        from zhaoshang.services.quota_data import add_fund
+
+        self.at(date(SAMPLE_YEAR, 5, 20), lambda: add_fund(self.ledger, ACTOR, "相山区新能源汽车产业引导基金", "guidance", "2024-05-20", "相山城投", "5亿"))
+        self.at(date(SAMPLE_YEAR, 9, 3), lambda: add_fund(self.ledger, ACTOR, "相山区科创天使基金", "angel", "2024-09-03", "相山工投", "1亿"))
+
+    def buildings(self) -> None:
+        from zhaoshang.services.quota_data import set_building
+
+        for number, unit in enumerate(("渠沟镇", *STREETS)):
+            if unit == "曲阳街道":
+                continue  # no headquarters building yet
+            revenue = f"{self.random.randrange(6000, 18000)}万"
+            tax = f"{self.random.randrange(600, 1600)}万"
+            name = f"{unit.removesuffix('街道').removesuffix('镇')}总部经济大厦"
+            self.at(date(SAMPLE_YEAR, 10, 8), lambda name=name, unit=unit, revenue=revenue, tax=tax: set_building(self.ledger, ACTOR, name, unit, SAMPLE_YEAR, revenue, tax))
+
+    def meetings(self) -> None:
+        from zhaoshang.services.quota_data import add_meeting
+
+        for month in range(1, 11):
+            dispatch = date(SAMPLE_YEAR, month, 5 + self.random.randrange(0, 5))
+            self.at(dispatch, lambda day=dispatch, month=month: add_meeting(self.ledger, ACTOR, "dispatch", day.isoformat(), f"{month}月招商引资工作调度会"))
+            if month == 8:
+                continue  # August's project meeting was not held: ZS401 flags it
+            project_day = date(SAMPLE_YEAR, month, 18 + self.random.randrange(0, 8))
+            self.at(project_day, lambda day=project_day, month=month: add_meeting(self.ledger, ACTOR, "project", day.isoformat(), f"{month}月项目推进会"))
+
+
+def generate(path: str | Path, seed: int = DEFAULT_SEED, until: date = DEFAULT_UNTIL) -> Path:
+    """Write the sample ledger to a new file `path`."""
+    path = Path(path)
+    SampleYear(path, seed, until).build()
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m zhaoshang.sample", description="生成样例账本（2024年，确定性）")
+    parser.add_argument("path", help="新账本文件路径（不能已存在）")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子；同一种子生成相同内容")
+    parser.add_argument("--until", default=DEFAULT_UNTIL.isoformat(), help="模拟到哪一天（含）")
+    args = parser.parse_args(argv)
+    try:
+        until = parse_date(args.until, "截止日期（--until）")
+        generate(args.path, args.seed, until)
+    except ZsError as error:
+        print(f"错误：{error.message}", file=sys.stderr)
+        if error.hint:
+            print(f"提示：{error.hint}", file=sys.stderr)
+        return 2
+    print(f"已生成样例账本：{args.path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

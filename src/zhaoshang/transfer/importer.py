@@ -1,0 +1,398 @@
+"""Importing a ledger workbook into the ledger.
+
+Every row is validated as `zs project add` validates it (`resolve_fields`, `stage_problems`), and
+every problem of every row is listed at once, by row and column. Only a workbook without problems
+is written, in one transaction that makes one audit entry (`project.import`). A row that matches a
+project already in the ledger (by code, or by investor and name) updates it, so that importing the
+same workbook again adds nothing twice.
+
+How status travels: a `状态` column (正常 / 停滞 / 终止) with `原因` and `终止时间`. Without a 状态
+column, new projects are 正常 and existing ones keep their status.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from zhaoshang.db import Ledger
+from zhaoshang.errors import InputError, NotFoundError
+from zhaoshang.parsing import STAGES, format_wan, require_text
+from zhaoshang.services.projects import (
+    STAGE_COLUMNS,
+    STATUS_LABELS,
+    ProjectFields,
+    free_codes,
+    resolve_fields,
+    stage_problems,
+)
+from zhaoshang.transfer.cells import amount_text, cell_text, read_date, read_status
+from zhaoshang.transfer.headers import AMOUNT_FIELDS, DATE_FIELDS, FIELD_BY_KEY, parse_mapping
+from zhaoshang.transfer.reader import PROGRESS_EVERY, LedgerSheet, Progress, SheetRow, read_ledger_sheet
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from zhaoshang.audit import Writer
+
+REQUIRED = ("name", "unit", "amount")
+_STATUS_FIELDS = ("status", "reason", "terminated")
+# project column -> the field (and so the Chinese name) that sets it, to describe an update
+_COLUMN_FIELDS = {
+    "code": "code",
+    "name": "name",
+    "unit_id": "unit",
+    "amount": "amount",
+    "fixed_amount": "fixed_amount",
+    "investor": "investor",
+    "industry": "industry",
+    "channel": "channel",
+    "origin": "origin",
+    "note": "note",
+    "leader_id": "leader",
+    "handler_id": "handler",
+    **{column: stage for stage, column in STAGE_COLUMNS.items()},
+    "status": "status",
+    "status_reason": "reason",
+    "terminated_on": "terminated",
+}
+_REQUIRED_HINT = "每个项目都要填写项目名称、责任单位和总投资"
+_STAGE_HINT = "项目先签约，再开工，然后纳统、竣工、投产：后一阶段的日期不能早于前一阶段"
+_DUPLICATE_HINT = "删去重复的一行，或在「项目编号」列给两行填上不同的编号"
+
+
+@dataclass
+class Problem:
+    row: int | None  # None: about the whole sheet
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 {self.message}" if self.row else self.message
+
+
+@dataclass
+class RowInput:
+    """One sheet row as typed fields (what `zs project add` would be given), and what reading it found."""
+
+    number: int
+    fields: ProjectFields
+    labels: dict[str, str]  # field -> the sheet's column header, to name it in messages
+    status: dict | None  # status, status_reason, terminated_on; None when the sheet has no 状态 column
+    problems: list[Problem] = field(default_factory=list)
+    month_only: list[str] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # fields whose cell could not be read
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    name: str
+    code: str | None  # None: a new project that gets the next free code
+    project_id: int | None  # None: a new project
+    values: dict  # the columns to insert, or the changed columns to update
+    changes: list[str] = field(default_factory=list)  # an update, as people read it
+
+
+@dataclass
+class ImportReport:
+    file: str
+    sheet: LedgerSheet
+    rows: int
+    month_only: list[str]
+    added: list[PlannedRow] = field(default_factory=list)
+    updated: list[PlannedRow] = field(default_factory=list)
+    unchanged: int = 0
+    dry_run: bool = False
+
+
+# --- reading a row's cells ----------------------------------------------------------------
+
+
+def _typed(key: str, value: object, sheet: LedgerSheet, row: RowInput) -> str | None:
+    """A cell as the text `zs project add` accepts: dates as ISO, amounts with the column's unit."""
+    column = sheet.column(key)
+    if key in DATE_FIELDS:
+        on, month_only = read_date(value, column.label, sheet.epoch)
+        if month_only:
+            row.month_only.append(f"第{row.number}行 {column.label} '{cell_text(value)}' → {on.isoformat()}")
+        return on.isoformat() if on else None
+    if key in AMOUNT_FIELDS:
+        return amount_text(value, column.unit or sheet.unit)
+    return cell_text(value)
+
+
+def _status(cells: dict, sheet: LedgerSheet, row: RowInput) -> dict | None:
+    """Status, reason and termination date from the 状态, 原因 and 终止时间 columns."""
+    status_column = sheet.column("status")
+    if status_column is None:
+        return None
+    reason_column, terminated_column = sheet.column("reason"), sheet.column("terminated")
+    try:
+        status = read_status(cells.get("status"), status_column.label)
+        reason = cell_text(cells.get("reason"))
+        terminated_on = _typed("terminated", cells.get("terminated"), sheet, row) if terminated_column else None
+        if status != "active":
+            label = reason_column.label if reason_column else "原因"
+            if reason is None:
+                raise InputError(f"{label}：项目{STATUS_LABELS[status]}，必须写明原因", "在「原因」列写明停滞或终止的原因")
+            reason = require_text(reason, label)
+        if terminated_on is not None and status != "terminated":
+            raise InputError(
+                f"{terminated_column.label}：'{terminated_on}' 只能填在状态为终止的项目上",
+                f"把「{status_column.label}」写作 终止，或清空终止时间",
+            )
+    except InputError as error:
+        row.problems.append(Problem(row.number, error.message, error.hint))
+        return None
+    return {
+        "status": status,
+        "status_reason": reason if status != "active" else None,
+        "terminated_on": terminated_on,
+    }
+
+
+def row_input(source: SheetRow, sheet: LedgerSheet) -> RowInput:
+    """A sheet row as typed fields; problems of its cells are collected, not raised."""
+    row = RowInput(source.number, ProjectFields(), {}, None)
+    for key, column in sheet.header.fields.items():
+        if key in _STATUS_FIELDS or not FIELD_BY_KEY[key].imported:
+            continue
+        row.labels[key] = column.label
+        try:
+            text = _typed(key, source.cells.get(key), sheet, row)
+        except InputError as error:
+            row.problems.append(Problem(row.number, error.message, error.hint))
+            row.unreadable.add(key)
+            continue
+        if text is None:
+            if key in REQUIRED:  # a blank name, unit or amount never clears one
+                row.problems.append(Problem(row.number, f"{column.label}：必须填写", _REQUIRED_HINT))
+                continue
+            if key == "code":  # a blank code: the project keeps its code, or gets the next free one
+                continue
+            text = ""  # a blank optional cell clears the field
+        setattr(row.fields, key, text)
+    row.status = _status(source.cells, sheet, row)
+    return row
+
+
+# --- matching and validating against the ledger -------------------------------------------
+
+
+@dataclass
+class _LedgerIndex:
+    """What the plan needs to know of the ledger, read once rather than queried row by row."""
+
+    connection: "Connection"
+    by_code: dict[str, dict]
+    by_key: dict[tuple[str, str], list[dict]]
+    names: dict[str, dict[int, str]]
+    lookups: dict = field(default_factory=dict)  # units and persons found, for `resolve_fields`
+
+    @classmethod
+    def read(cls, connection: "Connection") -> "_LedgerIndex":
+        by_code: dict[str, dict] = {}
+        by_key: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for row in connection.exec_driver_sql("SELECT * FROM project ORDER BY id").mappings():
+            project = dict(row)
+            by_code[project["code"]] = project
+            by_key[(project["investor"] or "", project["name"])].append(project)
+        names = {
+            table: dict(connection.exec_driver_sql(f"SELECT id, name FROM {table}").fetchall()) for table in ("unit", "person")
+        }
+        return cls(connection, by_code, by_key, names)
+
+    def match(self, number: int, values: dict) -> tuple[dict | None, Problem | None]:
+        """The project a row updates: the one with its code, else the one with its investor and name."""
+        code = values.get("code")
+        if code in self.by_code:
+            return self.by_code[code], None
+        candidates = self.by_key.get((values.get("investor") or "", values.get("name")), [])
+        if len(candidates) > 1:
+            codes = "、".join(project["code"] for project in candidates)
+            return None, Problem(
+                number,
+                f"账本中有{len(candidates)}个投资方和名称都相同的项目（{codes}），无法确定更新哪一个",
+                "在「项目编号」列写明编号",
+            )
+        return (candidates[0] if candidates else None), None
+
+    def describe(self, column: str, before, after) -> str:
+        """One changed field as people read it: `总投资 12,000 → 15,000`."""
+
+        def shown(value):
+            if value is None:
+                return "空"
+            if column in ("amount", "fixed_amount"):
+                return format_wan(value)
+            if column == "unit_id":
+                return self.names["unit"].get(value, value)
+            if column in ("leader_id", "handler_id"):
+                return self.names["person"].get(value, value)
+            if column == "status":
+                return STATUS_LABELS[value]
+            return value
+
+        return f"{FIELD_BY_KEY[_COLUMN_FIELDS[column]].label} {shown(before)} → {shown(after)}"
+
+
+class _Claims:
+    """Rows of one workbook that are one project: the same ledger project, the same code, or the same
+    investor and name where either row has no code (importing again could not tell them apart)."""
+
+    def __init__(self):
+        self.rows: dict[tuple, int] = {}
+
+    def claim(self, number: int, values: dict, project: dict | None) -> Problem | None:
+        named = (values.get("investor") or "", values.get("name"))
+        code = values.get("code")
+        mine = [("project", project["id"])] if project else []
+        mine += [("code", code), ("coded", *named)] if code else [("named", *named)]
+        # a coded row meets an earlier codeless one of the same name, and a codeless row any earlier one
+        checks = [claim for claim in mine if claim[0] != "coded"] + [("named", *named) if code else ("coded", *named)]
+        earlier = next((self.rows[claim] for claim in checks if claim in self.rows), None)
+        for claim in mine:
+            self.rows.setdefault(claim, number)
+        if earlier is None:
+            return None
+        return Problem(number, f"与第{earlier}行是同一个项目（项目编号相同，或投资方和项目名称相同）", _DUPLICATE_HINT)
+
+
+@dataclass
+class _RowPlan:
+    planned: PlannedRow | None  # None: nothing to write
+    problems: list[Problem]
+    new: bool
+
+
+def _plan_row(row: RowInput, index: _LedgerIndex, claims: _Claims, unknown_persons: set[str]) -> _RowPlan:
+    """What one row adds or changes, and its problems."""
+    errors: list[tuple[str, InputError]] = []
+    values = resolve_fields(index.connection, row.fields, row.labels, errors, index.lookups)
+    problems = list(row.problems)
+    for attribute, error in errors:
+        if attribute in ("leader", "handler") and isinstance(error, NotFoundError) and error.message.endswith("不存在"):
+            unknown_persons.add(getattr(row.fields, attribute).strip())
+            problems.append(Problem(row.number, error.message))  # one hint names them all, at the end
+        else:
+            problems.append(Problem(row.number, error.message, error.hint))
+    if row.status is not None:
+        values |= row.status
+    project, ambiguous = index.match(row.number, values)
+    if ambiguous:
+        problems.append(ambiguous)
+    if "name" in values:
+        duplicate = claims.claim(row.number, values, project)
+        if duplicate:
+            problems.append(duplicate)
+    record = (project or {"status": "active"}) | values
+    if not row.unreadable.intersection(STAGES):  # an unreadable date is reported once, not again as out of order
+        problems += [Problem(row.number, error.message, _STAGE_HINT) for error in stage_problems(record)]
+    if project is None:
+        planned = PlannedRow(row.number, values.get("name", ""), values.get("code"), None, record)
+        return _RowPlan(None if problems else planned, problems, True)
+    changed = {column: value for column, value in values.items() if project[column] != value}
+    if changed and project["status"] == "terminated":
+        problems.append(
+            Problem(row.number, f"项目 {project['code']} 已终止，不能修改", "终止的项目只能查看：恢复这一行的原值，或从表中删去这一行")
+        )
+    if problems or not changed:
+        return _RowPlan(None, problems, False)
+    changes = [index.describe(column, project[column], value) for column, value in changed.items()]
+    return _RowPlan(PlannedRow(row.number, project["name"], project["code"], project["id"], changed, changes), [], False)
+
+
+def _refusal(sheet: LedgerSheet, problems: list[Problem], unknown_persons: set[str]) -> InputError:
+    lines = "\n".join(f"  {problem}" for problem in problems)
+    hints: list[str] = []
+    if unknown_persons:
+        names = sorted(unknown_persons)
+        hints.append(f"未登记的人员（{'、'.join(names)}）先用 zs person add 登记，例如 zs person add {names[0]} --unit 单位 --role head")
+    for problem in problems:
+        if problem.hint and problem.hint not in hints and len(hints) < 4:
+            hints.append(problem.hint)
+    hints.append("改正后重新导入（可先加 --dry-run 检查）")
+    return InputError(f"工作表「{sheet.title}」有{len(problems)}处问题，没有导入任何内容：\n{lines}", "；".join(hints))
+
+
+def _missing_columns(sheet: LedgerSheet, new_rows: list[int]) -> Problem | None:
+    """New projects need a name, a unit and an amount: a sheet that lacks such a column says so once."""
+    missing = [FIELD_BY_KEY[key].label for key in REQUIRED if sheet.column(key) is None]
+    if not missing or not new_rows:
+        return None
+    rows = "、".join(str(number) for number in new_rows[:10]) + ("行" if len(new_rows) <= 10 else f"行等{len(new_rows)}行")
+    return Problem(
+        None,
+        f"表中没有「{'」「'.join(missing)}」列，账本中没有的项目（第{rows}）无法新增",
+        "加上这些列，或用 --map 指明哪一列是它们，例如 --map '主管部门=unit'",
+    )
+
+
+def plan_import(
+    connection: "Connection", sheet: LedgerSheet, rows: Sequence[RowInput], report: ImportReport, progress: Progress | None = None
+) -> None:
+    """Fill the report with what to add and update; raise the list of every problem if there is any."""
+    index = _LedgerIndex.read(connection)
+    claims = _Claims()
+    problems: list[Problem] = []
+    new_rows: list[int] = []
+    unknown_persons: set[str] = set()
+    for done, row in enumerate(rows, start=1):
+        plan = _plan_row(row, index, claims, unknown_persons)
+        problems += plan.problems
+        if plan.new:
+            new_rows.append(row.number)
+        if plan.planned is not None:
+            (report.added if plan.new else report.updated).append(plan.planned)
+        elif not plan.new and not plan.problems:
+            report.unchanged += 1
+        if progress and done % PROGRESS_EVERY == 0:
+            progress("校验", done, len(rows))
+    missing = _missing_columns(sheet, new_rows)
+    if missing:
+        problems.insert(0, missing)
+    if problems:
+        raise _refusal(sheet, problems, unknown_persons)
+
+
+def apply_import(writer: "Writer", report: ImportReport, progress: Progress | None = None) -> None:
+    """Write the planned rows in sheet order; new projects without a code get the next free ones."""
+    planned = sorted(report.added + report.updated, key=lambda row: row.row)
+    codes = free_codes(writer.connection, reserved=[row.values["code"] for row in planned if row.values.get("code")])
+    for done, row in enumerate(planned, start=1):
+        if row.project_id is None:
+            row.code = row.values.get("code") or next(codes)
+            writer.insert("project", row.values | {"code": row.code})
+        else:
+            writer.update("project", {"id": row.project_id}, row.values)
+            row.code = row.values.get("code", row.code)
+        if progress and done % PROGRESS_EVERY == 0:
+            progress("写入", done, len(planned))
+
+
+def import_projects(
+    ledger: Ledger,
+    actor: str,
+    path: str | Path,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    mapping: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a ledger workbook; with `dry_run`, only report what would be added and updated."""
+    path = Path(path)
+    ledger_sheet = read_ledger_sheet(path, sheet, parse_mapping(mapping), progress)
+    rows = [row_input(source, ledger_sheet) for source in ledger_sheet.rows]
+    ledger_sheet.rows = []  # the typed rows replace the raw ones
+    report = ImportReport(path.name, ledger_sheet, len(rows), [note for row in rows for note in row.month_only], dry_run=dry_run)
+    if dry_run:
+        with ledger.read() as connection:
+            plan_import(connection, ledger_sheet, rows, report, progress)
+        return report
+    with ledger.write(actor, "project.import", subject=path.name) as writer:
+        plan_import(writer.connection, ledger_sheet, rows, report, progress)
+        apply_import(writer, report, progress)
+    return report

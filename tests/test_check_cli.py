@@ -1,0 +1,130 @@
+"""`zs check quotas|explain|rules` driven as cron and people drive them: output and exit codes."""
+
+import json
+from datetime import date
+
+import pytest
+
+from conftest import assert_rejected
+
+RESULT_KEYS = {"code", "title", "clause", "severity", "subject", "period", "actual", "target", "expected", "status", "passed", "message"}
+
+
+@pytest.fixture
+def behind(zs):
+    """One major project signed by 2024-03-31: ZS101 is 1 against 117 × 3/12 = 29.25, behind (an error)."""
+    zs.ok("project", "add", "新能源电池项目", "--unit", "开发区", "--amount", "1.2亿", "--signed", "2024-03-01")
+    return zs
+
+
+def _json(zs, *args):
+    return json.loads(zs("check", "quotas", "--format", "json", *args).stdout)
+
+
+def test_json_is_design_section_3(behind):
+    report = _json(behind, "--as-of", "2024-03-31")
+    assert set(report) == {"as_of", "year", "progress", "ok", "results", "summary"}
+    assert (report["as_of"], report["year"], report["progress"], report["ok"]) == ("2024-03-31", 2024, 0.25, False)
+    assert all(set(result) == RESULT_KEYS for result in report["results"])
+    zs101 = next(result for result in report["results"] if result["code"] == "ZS101")
+    assert {key: zs101[key] for key in ("title", "clause", "severity", "subject", "period", "actual", "target", "expected", "status", "passed")} == {
+        "title": "签约亿元以上项目", "clause": "（四）", "severity": "error", "subject": None, "period": "2024",
+        "actual": 1, "target": 117, "expected": 29.25, "status": "behind", "passed": False,
+    }  # fmt: skip
+    failed = [result for result in report["results"] if not result["passed"]]
+    assert report["summary"] == {
+        "errors": sum(1 for result in failed if result["severity"] == "error"),
+        "warnings": sum(1 for result in failed if result["severity"] == "warning"),
+    }
+    assert all(result["status"] in ("behind", "missed") for result in failed)
+
+
+def test_as_of_defaults_to_today(zs):
+    assert _json(zs, "--select", "ZS103")["as_of"] == date.today().isoformat()
+
+
+@pytest.mark.parametrize(
+    "args, exit_code",
+    [
+        (["--as-of", "2024-03-31"], 1),  # ZS101 behind: an error fails
+        (["--as-of", "2024-03-31", "--exit-zero"], 0),
+        (["--as-of", "2024-03-31", "--select", "ZS103,ZS104,ZS105"], 0),  # warnings and no_data only
+        (["--as-of", "2024-03-31", "--select", "ZS1", "--ignore", "ZS101,ZS102"], 0),
+        (["--as-of", "2024-03-31", "--select", "ZS9"], 2),  # an unknown code
+        (["--as-of", "2024-03-31", "--ignore", "ZS5"], 2),
+        (["--as-of", "2024-02-30"], 2),  # no such day
+        (["--as-of", "2024-03-31", "--format", "xml"], 2),
+    ],
+)
+def test_exit_codes(behind, args, exit_code):
+    result = behind("check", "quotas", *args)
+    assert result.exit_code == exit_code, result.stdout + result.stderr
+    if exit_code == 2:
+        assert_rejected(result)
+
+
+def test_an_unknown_code_names_itself(behind):
+    assert_rejected(behind("check", "quotas", "--select", "ZS1,ZS77"), "ZS77", "不匹配任何规则")
+
+
+def test_warnings_alone_do_not_fail(behind):
+    # ZS104: 1 signed, 0 started → 0% < 75%, a warning
+    report = _json(behind, "--as-of", "2024-03-31", "--select", "ZS104")
+    assert report["ok"] is True and report["summary"] == {"errors": 0, "warnings": 1}
+
+
+def test_table_puts_failures_first_and_ends_with_a_summary(behind):
+    result = behind("check", "quotas", "--as-of", "2024-03-31", "--select", "ZS1")
+    assert result.exit_code == 1
+    out = result.stdout
+    # ZS101, ZS102 (errors, behind) before ZS104 (warning, behind) before ZS103 (in progress) and ZS105 (no data)
+    positions = [out.index(code) for code in ("ZS101", "ZS102", "ZS104", "ZS103", "ZS105")]
+    assert positions == sorted(positions)
+    for label in ("落后序时", "进行中", "无数据", "29.25"):
+        assert label in out
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("2024-03-31（序时进度25%）检查5项") and "错误2项、警告1项" in last and last.endswith("未通过")
+
+
+def test_quiet_prints_only_failures_and_nothing_when_all_is_well(behind):
+    quiet = behind("check", "quotas", "--as-of", "2024-03-31", "--select", "ZS1", "-q")
+    lines = quiet.stdout.strip().splitlines()
+    assert [line.split()[0] for line in lines[:-1]] == ["ZS101", "ZS102", "ZS104"]
+    assert "ZS103" not in quiet.stdout
+    silent = behind("check", "quotas", "--as-of", "2024-03-31", "--select", "ZS103,ZS105", "--quiet")
+    assert (silent.exit_code, silent.stdout) == (0, "")
+    failures = _json(behind, "--as-of", "2024-03-31", "--select", "ZS1", "-q")
+    assert [r["code"] for r in failures["results"]] == ["ZS101", "ZS102", "ZS104"]
+    assert failures["summary"] == {"errors": 2, "warnings": 1}
+
+
+def test_check_reads_without_writing(behind):
+    before = behind.ok("audit", "log", "--format", "json")
+    behind("check", "quotas", "--as-of", "2024-03-31")
+    assert behind.ok("audit", "log", "--format", "json") == before
+
+
+def test_explain_prints_clause_severity_and_docstring(zs):
+    out = zs.ok("check", "explain", "zs104")
+    assert out.startswith("ZS104 签约项目开工率（start-rate）")
+    assert "（十六）" in out and "警告" in out
+    assert "Why:" in out and "力争签约项目开工率" in out and "empty cohort" in out
+
+
+def test_explain_an_unknown_code(zs):
+    assert_rejected(zs("check", "explain", "ZS999"), "ZS999")
+
+
+def test_rules_lists_every_rule(zs):
+    rules = json.loads(zs.ok("check", "rules", "--format", "json"))
+    assert len(rules) == 18 and rules[0] == {"code": "ZS101", "name": "major-projects-signed", "title": "签约亿元以上项目", "clause": "（四）", "severity": "error"}
+
+
+def test_a_year_without_targets_is_not_judged_and_says_how_to_set_them(behind):
+    # zs init seeded 2024 only: in 2025 nothing has a target, so nothing can fail
+    result = behind("check", "quotas", "--as-of", "2025-03-31", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0 and report["ok"] is True
+    assert {r["status"] for r in report["results"]} <= {"no_data", "met"}
+    zs101 = next(r for r in report["results"] if r["code"] == "ZS101")
+    assert zs101["status"] == "no_data" and "zs target set ZS101" in zs101["message"] and "--year 2025" in zs101["message"]

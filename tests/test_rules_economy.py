@@ -1,0 +1,80 @@
+"""ZS301–ZS306 and ZS401 on small inline ledgers; every figure worked out by hand."""
+
+from decimal import Decimal
+
+from test_rules_support import book, seeded_ledger  # noqa: F401  (fixtures)
+
+
+def test_zs301_latest_month_no_later_than_as_of_against_that_months_share(book):  # noqa: F811
+    book.indicator("new_enterprises", "4", "2024-03")
+    book.indicator("new_enterprises", "6", "2024-04")
+    march = book.result("ZS301", "2024-03-31")
+    # April's figure is later than March: March's 4 against 20 × 3/12 = 5
+    assert (march.period, march.actual, march.expected, march.status) == ("2024-03", 4, 5, "behind")
+    april = book.result("ZS301", "2024-05-20")
+    # April's 6 against 20 × 4/12 = 6.67 (the figure covers January–April)
+    assert (april.period, april.actual, april.to_json()["expected"], april.status) == ("2024-04", 6, 6.67, "behind")
+    book.indicator("new_enterprises", "7", "2024-04")  # a correction replaces the figure
+    assert book.result("ZS301", "2024-05-20").status == "on_track"
+
+
+def test_zs303_output_in_wan_on_progress(book):  # noqa: F811
+    book.indicator("output", "110亿", "2024-04")
+    result = book.result("ZS303", "2024-04-30")
+    # 110亿 = 1,100,000万 against 3,300,000 × 4/12 = 1,100,000
+    assert (result.actual, result.expected, result.status) == (1_100_000, 1_100_000, "on_track")
+    assert result.to_json()["actual"] == 1100000 and result.severity == "error"
+
+
+def test_zs302_growth_is_judged_as_it_stands(book):  # noqa: F811
+    book.indicator("value_added_growth", "9.5%", "2024-03")
+    result = book.result("ZS302", "2024-03-31")
+    assert (result.actual, result.target, result.expected, result.status) == (Decimal("9.5"), 10, None, "behind")
+    book.indicator("value_added_growth", "10", "2024-06")
+    assert book.result("ZS302", "2024-06-30").status == "met"
+    book.indicator("value_added_growth", "9.9", "2024-12")  # December's figure is the year's
+    assert book.result("ZS302", "2024-12-31").status == "missed"
+
+
+def test_an_indicator_without_a_figure_this_year_is_no_data(book):  # noqa: F811
+    book.indicator("investment_pull", "40", "2023-12")  # last year's
+    result = book.result("ZS304", "2024-03-31")
+    assert (result.status, result.passed, result.actual) == ("no_data", True, None)
+
+
+def test_zs305_funds_per_kind_by_year_end(book):  # noqa: F811
+    book.fund("去年的引导基金", "guidance", "2023-12-01")
+    book.fund("相山产业引导基金", "产业引导基金", "2024-02-01")
+    guidance = book.result("ZS305", "2024-06-30", title="组建产业引导基金")
+    angel = book.result("ZS305", "2024-06-30", title="组建天使基金")
+    assert (guidance.actual, guidance.target, guidance.status) == (1, 2, "in_progress")  # last year's not counted
+    assert (angel.actual, angel.target, angel.status) == (0, 1, "in_progress")
+    book.fund("第二支引导基金", "guidance", "2024-11-01")
+    assert book.result("ZS305", "2024-12-31", title="组建产业引导基金").status == "met"
+    assert book.result("ZS305", "2024-12-31", title="组建天使基金").status == "missed"
+
+
+def test_zs306_one_qualifying_building_per_town_and_street(book):  # noqa: F811
+    book.unit("东城街道", "street")
+    book.building("金融大厦", "渠沟镇", revenue="1亿", tax="1000万")  # exactly 亿元 and 千万元: qualifies
+    book.building("商务中心", "东城街道", revenue="9999万", tax="2000万")  # revenue short by 1万
+    book.building("旧楼", "东城街道", revenue="5亿", tax="5000万", year=2023)  # last year's figures
+    results = {r.subject: (r.actual, r.target, r.status) for r in book.results("ZS306", "2024-06-30")}
+    assert results == {"渠沟镇": (1, 1, "met"), "东城街道": (0, 1, "in_progress")}
+    assert book.result("ZS306", "2024-12-31", "东城街道").status == "missed"
+
+
+def test_zs401_both_meetings_every_finished_month(book):  # noqa: F811
+    book.meeting("调度会", "2024-01-10")
+    book.meeting("推进会", "2024-01-20")
+    book.meeting("dispatch", "2024-02-05")
+    book.meeting("project", "2024-03-05")
+    results = {(r.period, r.metric): r.status for r in book.results("ZS401", "2024-03-15")}
+    assert results == {
+        ("2024-01", "ZS401.dispatch"): "met",
+        ("2024-01", "ZS401.project"): "met",
+        ("2024-02", "ZS401.dispatch"): "met",
+        ("2024-02", "ZS401.project"): "missed",  # no project meeting in February
+        ("2024-03", "ZS401.dispatch"): "in_progress",  # March is not over
+        ("2024-03", "ZS401.project"): "met",
+    }
