@@ -103,3 +103,9 @@ def test_the_chain_links_each_entry_to_the_one_before(ledger: Zs):
         assert digest == entry_hash(prev_hash, entry)
         assert canonical_json(json.loads(changes)) == changes
         previous = digest
+
+
+def test_a_projects_history_includes_trips_that_follow_it_up(ledger: Zs):
+    ledger.ok("trip", "log", "--person", "张三", "--from", "2024-04-01", "--to", "2024-04-03", "--dest", "上海", "--project", "P1")
+    entries = json.loads(ledger.ok("audit", "log", "--project", "P1", "--format", "json"))
+    assert [e["action"] for e in entries] == ["project.add", "project.advance", "project.edit", "trip.log"]

@@ -82,6 +82,10 @@ CASES = [
     ("person until before since", ("person", "add", "李四", "--unit", "开发区", "--role", "head", "--since", "2024-05-01", "--until", "2024-04-01"), ("--until", "2024-04-01")),
     ("person duplicate in unit", ("person", "add", "张三", "--unit", "开发区", "--role", "staff"), ("张三", "开发区", "已登记")),
     ("person bad since", ("person", "add", "李四", "--unit", "开发区", "--role", "head", "--since", "2024/2/30"), ("--since", "'2024/2/30'")),
+    ("missing option", ("project", "add", "X"), ("缺少选项", "--unit")),
+    ("unknown option", ("project", "list", "--colour", "red"), ("没有这个选项", "--colour")),
+    ("unknown command", ("project", "frobnicate"), ("没有这个命令", "frobnicate")),
+    ("option without its value", ("project", "add", "X", "--unit"), ("--unit",)),
     ("init over an existing file", ("init",), ("已存在",)),
     ("init bad year", ("init", "--year", "二〇二四"), ("年度",)),
 ]

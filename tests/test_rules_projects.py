@@ -6,6 +6,7 @@ import pytest
 
 from test_rules_support import book, seeded_ledger  # noqa: F401  (fixtures)
 from zhaoshang.rules.projects import name_key, names_alike
+from zhaoshang.services.projects import set_status
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ def test_zs104_cohort_is_what_zs101_counts(starts):
     assert starts.result("ZS101", "2024-03-31").actual == 2  # P2, P3
     result = starts.result("ZS104", "2024-03-31")
     # cohort P2, P3 (P1 was signed last year); started by 03-31: P2 → 1/2
-    assert result.facts == {"cohort": 2, "reached": 1}
+    assert result.facts == {"cohort": 2, "reached": 1, "duplicates": 0}
     assert result.actual == Fraction(1, 2)
     assert result.to_json()["actual"] == 0.5
     assert result.status == "behind" and result.severity == "warning"
@@ -92,7 +93,7 @@ def test_zs104_cohort_is_what_zs101_counts(starts):
 def test_zs105_cohort_is_what_zs102_counts(starts):
     result = starts.result("ZS105", "2024-03-31")
     # cohort P1, P2; included by 03-31: P1 → 1/2 < 0.80
-    assert result.facts == {"cohort": 2, "reached": 1}
+    assert result.facts == {"cohort": 2, "reached": 1, "duplicates": 0}
     assert result.actual == Fraction(1, 2) and result.status == "behind"
     # before P1's inclusion (2024-03-10) and after both starts: 0/2
     assert starts.result("ZS105", "2024-03-09").actual == 0
@@ -113,7 +114,7 @@ def test_start_rate_reproduces_published_bulletins(book, signed, started, expect
     book.projects(started, signed="2024-02-01", started="2024-03-01")
     book.projects(signed - started, signed="2024-02-01")
     result = book.result("ZS104", "2024-06-30")
-    assert result.facts == {"cohort": signed, "reached": started}
+    assert result.facts == {"cohort": signed, "reached": started, "duplicates": 0}
     assert f"{result.to_json()['actual'] * 100:.1f}" == expected_percent
     assert f"开工率{expected_percent}%" in result.message
     assert result.status == "met"  # both reach 75%
@@ -199,10 +200,71 @@ def test_zs404_the_same_project_signed_twice(book):  # noqa: F811
     book.project("老项目", signed="2023-01-01", investor="己公司")  # neither signing in 2024
     results = book.results("ZS404", "2024-03-31")
     assert [(r.subject, r.actual, r.status) for r in results] == [(f"{first}、{second}", 2, "behind")]
-    assert "应只计一次" in results[0].message
+    assert f"只计最早签约的{first}一次" in results[0].message
 
 
 def test_zs404_none_is_one_met_result(book):  # noqa: F811
     book.project("新能源电池项目", signed="2024-01-01", investor="甲公司")
     [result] = book.results("ZS404", "2024-03-31")
     assert (result.subject, result.status) == (None, "met")
+
+
+# --- a project signed twice is counted once in ZS101–ZS105 (（十六） 避免包装项目) -------------
+
+
+def test_zs101_counts_two_alike_signings_of_one_investor_once(book):  # noqa: F811
+    first = book.project("新能源电池项目", amount="2亿", signed="2024-02-01", investor="甲公司")
+    book.project("新能源电池", amount="2亿", signed="2024-03-01", investor="甲公司")  # the same, signed again
+    book.project("汽车零部件项目", amount="1亿", signed="2024-03-05", investor="乙公司")
+    result = book.result("ZS101", "2024-03-31")
+    # three signings, the second of 甲公司's is left out: 2
+    assert (result.actual, result.facts) == (2, {"duplicates": 1})
+    assert result.message.startswith("完成2个（已剔除重复签约1个），年度目标117个")
+    # ZS404 still flags the pair, naming the signing that counts
+    [flag] = book.results("ZS404", "2024-03-31")
+    assert flag.status == "behind" and f"只计最早签约的{first}一次" in flag.message
+
+
+def test_the_same_name_signed_by_different_investors_counts_twice(book):  # noqa: F811
+    book.project("智能装备产业园", signed="2024-01-10", investor="丙公司")
+    book.project("智能装备产业园", signed="2024-02-10", investor="丁公司")
+    result = book.result("ZS101", "2024-03-31")
+    assert (result.actual, result.facts) == (2, {"duplicates": 0})
+    assert "剔除" not in result.message
+    assert book.result("ZS404", "2024-03-31").status == "met"
+
+
+def test_a_duplicate_signed_in_another_unit_is_counted_by_the_unit_that_signed_first(book):  # noqa: F811
+    book.project("丙新材料产业园", unit="开发区", signed="2024-01-15", started="2024-02-01", investor="丙公司")
+    book.project("丙新材料产业园（一期）", unit="渠沟镇", signed="2024-02-20", started="2024-03-01", investor="丙公司")
+    book.project("渠沟镇自有项目", unit="渠沟镇", signed="2024-03-10", investor="戊公司")
+    book.target("ZS101", "4", unit="开发区")
+    book.target("ZS101", "4", unit="渠沟镇")
+    book.target("ZS104", "0.75", unit="渠沟镇")
+    results = {r.subject: r for r in book.results("ZS101", "2024-03-31")}
+    district, zone, town = results[None], results["开发区"], results["渠沟镇"]
+    # 开发区 signed first: its signing counts; 渠沟镇's later signing of the same project does not
+    assert (zone.actual, zone.facts["duplicates"]) == (1, 0)
+    assert (town.actual, town.facts["duplicates"]) == (1, 1)  # only 渠沟镇自有项目
+    assert "已剔除重复签约1个" in town.message and "剔除" not in zone.message
+    assert (district.actual, district.facts["duplicates"]) == (2, 1)  # 丙新材料产业园, 渠沟镇自有项目
+    # 渠沟镇's start-rate cohort is its own project alone, not started: 0 of 1
+    town_rate = book.result("ZS104", "2024-03-31", "渠沟镇")
+    assert town_rate.facts == {"cohort": 1, "reached": 0, "duplicates": 1}
+    assert town_rate.message.startswith("2024年签约亿元以上项目1个（已剔除重复签约1个），已开工0个")
+    # ZS102 counts the project's start once too: 开发区's (1 February), not 渠沟镇's (1 March)
+    assert book.result("ZS102", "2024-03-31").actual == 1
+
+
+def test_a_resigning_of_last_years_project_is_left_out_and_a_tie_keeps_the_first_entered(book):  # noqa: F811
+    last_year = book.project("光伏组件项目", signed="2023-11-01", investor="己公司")  # counted in 2023
+    again = book.project("光伏组件", signed="2024-01-20", investor="己公司")  # signed again in 2024
+    kept = book.project("储能电站项目", signed="2024-02-02", investor="庚公司")
+    twin = book.project("储能电站", signed="2024-02-02", investor="庚公司")  # the same day, entered later
+    result = book.result("ZS101", "2024-03-31")
+    # 2024 signings: 光伏组件, 储能电站项目, 储能电站; the first and the last are later signings: 1 counted
+    assert (result.actual, result.facts["duplicates"]) == (1, 2)
+    assert sorted(r.subject for r in book.results("ZS404", "2024-03-31")) == sorted([f"{last_year}、{again}", f"{kept}、{twin}"])
+    # the bureau terminates the old entry (how ZS404 is resolved): the 2024 signing now counts
+    set_status(book.ledger, "测试员", last_year, "terminated", "与2024年签约合并")
+    assert book.result("ZS101", "2024-03-31").actual == 2

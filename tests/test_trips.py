@@ -179,17 +179,17 @@ def _insert_trips(zs, trips: list[tuple[list[str], str, str]]) -> dict[str, int]
     return ids
 
 
-def _counted(zs, first: date, last: date) -> dict:
+def _counted(zs, first: date, last: date, roles=None) -> dict:
     ledger = Ledger.open(zs.db)
     with ledger.read() as connection:
-        counted = trip_days_by_month(connection, first, last)
+        counted = trip_days_by_month(connection, first, last, roles)
     ledger.close()
     return counted
 
 
 def test_trip_days_over_a_window_of_several_months_is_the_union_split_at_month_ends(zs):
     zs.ok("person", "add", "甲", "--unit", "区统计局", "--role", "head")
-    zs.ok("person", "add", "乙", "--unit", "区统计局", "--role", "head")
+    zs.ok("person", "add", "乙", "--unit", "区统计局", "--role", "deputy")
     ids = _insert_trips(zs, [
         (["甲"], "2023-12-20", "2024-01-02"),  # starts before the window: 1–2 January only
         (["甲", "乙"], "2024-01-31", "2024-03-01"),  # 31 January, all of leap February (29), 1 March
@@ -209,6 +209,9 @@ def test_trip_days_over_a_window_of_several_months_is_the_union_split_at_month_e
         (yi, "2024-02"): 29,
         (yi, "2024-03"): 8,  # 1, 3 and 5–10 March
     }  # fmt: skip
+    # only the persons of the roles asked for (the rules ask for those with a minimum)
+    assert _counted(zs, date(2024, 1, 1), date(2024, 3, 10), roles=["deputy"]) == {key: days for key, days in counted.items() if key[0] == yi}
+    assert _counted(zs, date(2024, 1, 1), date(2024, 3, 10), roles=[]) == {}
 
 
 def test_trip_days_agree_with_counting_each_day(zs):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from datetime import date
 from decimal import Decimal
@@ -15,6 +16,9 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 from typer.core import TyperGroup
+
+# click's UsageError, whether typer vendors click (0.2x) or depends on it: BadParameter's base.
+UsageError = typer.BadParameter.__mro__[1]
 
 if TYPE_CHECKING:
     from zhaoshang.db import Ledger
@@ -30,10 +34,31 @@ class ZsGroup(TyperGroup):
             return super().invoke(ctx)
         except ZsError as error:
             _fail(error.message, error.hint, error.exit_code)
+        except UsageError as error:
+            command = error.ctx.command_path if error.ctx else "zs"
+            _fail(_usage_in_chinese(error.format_message()), f"查看用法：{command} --help", 2)
         except Exception as error:  # a locked or broken file is the user's situation, not a bug
             if type(error).__module__.startswith(("sqlalchemy", "sqlite3")) and "locked" in str(error):
                 _fail("账本正被其他人写入，等待超时", "稍后再试一次", 2)
             raise
+
+
+_USAGE_PATTERNS = (
+    (re.compile(r"Missing option '([^']+)'.*"), r"缺少选项 \1"),
+    (re.compile(r"Missing argument '([^']+)'.*"), r"缺少参数 \1"),
+    (re.compile(r"No such option: (\S+?)\.?( Did you mean (\S+?)\?)?$"), r"没有这个选项：\1"),
+    (re.compile(r"No such command '([^']+)'.*"), r"没有这个命令：\1"),
+    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), r"多余的参数：\1"),
+    (re.compile(r"Option '([^']+)' requires an argument\."), r"选项 \1 后面需要一个值"),
+)
+
+
+def _usage_in_chinese(message: str) -> str:
+    """Click's usage errors, said in Chinese (the unknown ones are kept as click says them)."""
+    for pattern, replacement in _USAGE_PATTERNS:
+        if pattern.match(message):
+            return pattern.sub(replacement, message)
+    return message
 
 
 def _fail(message: str, hint: str | None, code: int) -> None:
@@ -164,6 +189,14 @@ def emit_table(title: str | None, headers: list[str], rows: list[list[Any]], cap
     _console().print(table)
 
 
+def _emit_listing(format: str, rows: list[dict], keys: tuple[str, ...], title: str, headers: list[str], cells) -> None:
+    """A listing as JSON (these keys of each row) or as a table (cells(row) for each row)."""
+    if format == "json":
+        emit_json([{key: row[key] for key in keys} for row in rows])
+    else:
+        emit_table(title, headers, [cells(row) for row in rows])
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -205,15 +238,10 @@ def unit_list(ctx: typer.Context, format: str = typer.Option("table", "--format"
     from zhaoshang.services.units import list_units
 
     _check_format(format)
-    units = list_units(_ledger(ctx))
-    if format == "json":
-        emit_json(units)
-        return
-    emit_table(
-        "单位",
-        ["单位", "类型", "别名", "人员数"],
-        [[unit["name"], unit["kind_label"], "、".join(unit["aliases"]), unit["persons"]] for unit in units],
-    )
+    _emit_listing(
+        format, list_units(_ledger(ctx)), ("name", "kind", "kind_label", "aliases", "persons"),
+        "单位", ["单位", "类型", "别名", "人员数"], lambda u: [u["name"], u["kind_label"], "、".join(u["aliases"]), u["persons"]],
+    )  # fmt: skip
 
 
 @person_app.command("add")
@@ -239,15 +267,10 @@ def person_list(ctx: typer.Context, format: str = typer.Option("table", "--forma
     from zhaoshang.services.units import list_persons
 
     _check_format(format)
-    persons = list_persons(_ledger(ctx))
-    if format == "json":
-        emit_json(persons)
-        return
-    emit_table(
-        "人员",
-        ["姓名", "单位", "职务类别", "任职起", "任职止"],
-        [[p["name"], p["unit"], p["role_label"], p["since"], p["until"]] for p in persons],
-    )
+    _emit_listing(
+        format, list_persons(_ledger(ctx)), ("name", "unit", "role", "role_label", "since", "until"),
+        "人员", ["姓名", "单位", "职务类别", "任职起", "任职止"], lambda p: [p["name"], p["unit"], p["role_label"], p["since"], p["until"]],
+    )  # fmt: skip
 
 
 # --- projects ---------------------------------------------------------------------------
@@ -624,14 +647,6 @@ def trip_days(
 _YEAR_FILTER_HELP = "只看这一年度"
 
 
-def _emit_listing(format: str, rows: list[dict], keys: tuple[str, ...], title: str, headers: list[str], cells) -> None:
-    """A listing as JSON (these keys of each row) or as a table (cells(row) for each row)."""
-    if format == "json":
-        emit_json([{key: row[key] for key in keys} for row in rows])
-    else:
-        emit_table(title, headers, [cells(row) for row in rows])
-
-
 def _money_cell(wan: Decimal | None) -> str | None:
     return None if wan is None else _amount_cell(wan)
 
@@ -917,6 +932,106 @@ def check_rules(ctx: typer.Context, format: str = typer.Option("table", "--forma
 
 
 # --- reports (issue 5) ------------------------------------------------------------------
+
+# The options every report takes (typer reads an option's declaration; one serves the three commands).
+_XLSX_OPTION = typer.Option(None, "--xlsx", help="写入 Excel 通报（.xlsx）；不写则在终端显示")
+_FORCE_OPTION = typer.Option(False, "--force", help="覆盖已存在的 --xlsx 文件")
+_REPORT_FORMAT_OPTION = typer.Option("table", "--format", help=FORMAT_HELP)
+# How the terminal colours a flagged cell (the workbook colours it the same way).
+_FLAG_MARKUP = {"bad": "red", "good": "green", "honor": "bold red", "shame": "reverse"}
+
+
+def _flagged(text: str, flag: str | None, bold: bool) -> str:
+    from rich.markup import escape
+
+    style = " ".join(part for part in (_FLAG_MARKUP.get(flag or ""), "bold" if bold else None) if part)
+    return f"[{style}]{escape(text)}[/]" if style else escape(text)
+
+
+def _emit_bulletin(bulletin) -> None:
+    """The bulletin as rich tables, section by section; a section too long to print (the project
+    list) as its one-line summary."""
+    from zhaoshang.reports.model import display_text
+
+    typer.echo(f"{bulletin.title}　{bulletin.period.label}")
+    typer.echo(bulletin.subtitle)
+    for section in bulletin.sections:
+        if section.summary is not None:
+            typer.echo(f"\n{section.title}：{section.summary}（完整台账：--xlsx 文件.xlsx 或 --format json）")
+            continue
+        shown = [index for index, column in enumerate(section.columns) if column.header and column.terminal]
+        rows = [
+            [_flagged(display_text(row.values[index], row.format(index, section.columns)), row.flag(index), row.total) for index in shown]
+            for row in section.rows
+        ]
+        emit_table(section.title, [section.columns[index].header for index in shown], rows, caption="\n".join(section.notes))
+
+
+def _report(ctx: typer.Context, period, xlsx: Optional[str], force: bool, format: str) -> None:
+    """Build the bulletin of a period and show it, write it as a workbook, or print its figures as JSON."""
+    from zhaoshang.reports.figures import build_bulletin
+
+    _check_format(format)
+    if xlsx is not None:
+        from zhaoshang.reports.xlsx import check_output
+
+        check_output(xlsx, force)  # a bad path is refused before the figures are computed
+    with _ledger(ctx).read() as connection:
+        bulletin = build_bulletin(connection, period, date.today())
+        if xlsx is not None:
+            from zhaoshang.reports.xlsx import write_xlsx
+
+            path = write_xlsx(bulletin, xlsx, force)
+        if format == "json":
+            emit_json(bulletin.to_json())
+        elif xlsx is None:
+            _emit_bulletin(bulletin)
+    if xlsx is not None:
+        sheets = "、".join(section.title for section in bulletin.sections)
+        typer.echo(f"已生成{bulletin.title}（{period.label}）：{path}（工作表：{sheets}）", err=format == "json")
+
+
+@report_app.command("monthly")
+def report_monthly(
+    ctx: typer.Context,
+    month: Optional[str] = typer.Option(None, "--month", help="月份（YYYY-MM）；默认上个月"),
+    xlsx: Optional[str] = _XLSX_OPTION,
+    force: bool = _FORCE_OPTION,
+    format: str = _REPORT_FORMAT_OPTION,
+) -> None:
+    """每月通报：总体进度、单位排名（红黑榜）、项目台账、外出招商、预警，截至该月最后一天。"""
+    from zhaoshang.reports.model import month_period, previous_month
+
+    _report(ctx, month_period(month or previous_month(date.today())), xlsx, force, format)
+
+
+@report_app.command("quarterly")
+def report_quarterly(
+    ctx: typer.Context,
+    quarter: Optional[str] = typer.Option(None, "--quarter", help="季度，如 2024-Q3；默认上一个季度"),
+    xlsx: Optional[str] = _XLSX_OPTION,
+    force: bool = _FORCE_OPTION,
+    format: str = _REPORT_FORMAT_OPTION,
+) -> None:
+    """季度考评：与每月通报相同的内容，“本季”为该季度三个月，截至季度最后一天。"""
+    from zhaoshang.reports.model import previous_quarter, quarter_period
+
+    _report(ctx, quarter_period(quarter or previous_quarter(date.today())), xlsx, force, format)
+
+
+@report_app.command("annual")
+def report_annual(
+    ctx: typer.Context,
+    year: Optional[str] = typer.Option(None, "--year", help="年度；默认上一年"),
+    xlsx: Optional[str] = _XLSX_OPTION,
+    force: bool = _FORCE_OPTION,
+    format: str = _REPORT_FORMAT_OPTION,
+) -> None:
+    """年终考核：全年的数字，截至12月31日。"""
+    from zhaoshang.reports.model import year_period
+
+    _report(ctx, year_period(year or str(date.today().year - 1)), xlsx, force, format)
+
 
 # --- import and export (issue 6) --------------------------------------------------------
 

@@ -26,6 +26,7 @@ SAMPLE_YEAR = 2024
 DEFAULT_UNTIL = date(2024, 10, 31)
 DEFAULT_SEED = 2024
 ACTOR = "投促局-王敏"
+LEDGER_START = date(SAMPLE_YEAR, 1, 2)  # the bureau starts its ledger: units and persons are entered
 _TZ = timezone(timedelta(hours=8))
 
 STREETS = ("东街街道", "南黎街道", "三堤口街道", "任圩街道", "曲阳街道")
@@ -100,7 +101,7 @@ class SampleYear:
     def build(self) -> None:
         from zhaoshang.services.setup import init_ledger
 
-        self.ledger = init_ledger(self.path, ACTOR, SAMPLE_YEAR, clock=self.stamp(date(SAMPLE_YEAR, 1, 2)))
+        self.ledger = init_ledger(self.path, ACTOR, SAMPLE_YEAR, clock=self.stamp(LEDGER_START))
         self.units()
         persons = self.persons()
         projects = self.projects(persons)
@@ -122,7 +123,7 @@ class SampleYear:
         from zhaoshang.services.units import add_unit
 
         for street in STREETS:
-            self.at(date(SAMPLE_YEAR, 1, 3), lambda street=street: add_unit(self.ledger, ACTOR, street, "street"))
+            self.at(LEDGER_START, lambda street=street: add_unit(self.ledger, ACTOR, street, "street"))
 
     def persons(self) -> dict[str, list[str]]:
         """Leaders and heads by role; returns qualified names (姓名@单位) by role."""
@@ -134,9 +135,9 @@ class SampleYear:
         def hire(unit: str, role: str, since: date | None = None) -> None:
             name = self.person_name()
             people[role].append(f"{name}@{unit}")
-            self.since[f"{name}@{unit}"] = since or date(SAMPLE_YEAR, 1, 4)
+            self.since[f"{name}@{unit}"] = since or LEDGER_START
             since_text = since.isoformat() if since else None
-            self.at(since or date(SAMPLE_YEAR, 1, 4), lambda: add_person(self.ledger, ACTOR, name, unit, role, since_text))
+            self.at(since or LEDGER_START, lambda: add_person(self.ledger, ACTOR, name, unit, role, since_text))
 
         for unit in ("区委办公室", "区人大办公室", "区政府办公室", "区政协办公室"):
             hire(unit, "principal")
@@ -172,7 +173,7 @@ class SampleYear:
 
         units = ["开发区"] * 5 + ["渠沟镇"] * 3 + list(STREETS) + ["区投资促进局", "区经信局", "区发改委", "区农水局", "区科技局", "相山城投", "相山工投"]
         leaders = persons["principal"] + persons["deputy"]
-        handlers = [p for p in persons["member"] + persons["staff"] + persons["head"] if self.since[p] == date(SAMPLE_YEAR, 1, 4)]
+        handlers = [p for p in persons["member"] + persons["staff"] + persons["head"] if self.since[p] == LEDGER_START]
         codes: list[str] = []
         for number in range(1, 151):
             industry = self.random.choice(INDUSTRIES)
@@ -258,19 +259,19 @@ class SampleYear:
             for person in persons[role]:
                 diligence = self.random.random()
                 for month in range(1, 11):
-                    if self.since[person] > date(SAMPLE_YEAR, month, 1):
-                        continue
+                    if self.since[person] > date(SAMPLE_YEAR, month, 1) and self.since[person] != LEDGER_START:
+                        continue  # took office mid-year: trips from the next month on
                     unit = person.split("@")[1]
                     need = 10 if unit in ("渠沟镇", "开发区") and role == "head" else minimum
                     # Most reach their minimum; the less diligent fall short now and then.
-                    short = self.random.random() > 0.6 + 0.4 * diligence
+                    short = self.random.random() > 0.75 + 0.25 * diligence
                     days = max(1, need - self.random.randrange(1, 4)) if short else need + self.random.randrange(0, 3)
                     self.month_trips(person, month, days, projects, log_trip, TripFields)
 
     def month_trips(self, person: str, month: int, days: int, projects: list[str], log_trip, TripFields) -> None:
         """`days` days of trips in a month, in one or two batches."""
         batches = [days] if days <= 7 else [days // 2, days - days // 2]
-        start = date(SAMPLE_YEAR, month, 1) + timedelta(days=self.random.randrange(0, 3))
+        start = date(SAMPLE_YEAR, month, 2) + timedelta(days=self.random.randrange(0, 3))
         for length in batches:
             region = self.random.choice(REGIONS)
             first, last = start, start + timedelta(days=length - 1)

@@ -12,8 +12,8 @@ Nothing here reads the clock: the day the bulletin is made is passed in.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Iterator
 
@@ -32,18 +32,17 @@ from zhaoshang.reports.model import (
     Section,
 )
 from zhaoshang.rules import REGISTRY, STATUS_LABELS, CheckReport, Result, progress, run_checks
-from zhaoshang.rules.projects import MAJOR_YUAN, MEGA_YUAN
-from zhaoshang.rules.results import FAILING, SEVERITY_LABELS
+from zhaoshang.rules.projects import LIVE, MAJOR_YUAN, MEGA_YUAN, later_signings
+from zhaoshang.rules.results import FAILING, SEVERITY_LABELS, as_number
 from zhaoshang.services.projects import STATUS_LABELS as PROJECT_STATUS_LABELS
 from zhaoshang.services.projects import current_stage
-from zhaoshang.services.quota_data import unit_targets
+from zhaoshang.services.quota_data import FUND_KINDS, unit_targets
 from zhaoshang.services.trips import ROLE_METRICS, minimums_for_year, trip_days_by_month
 from zhaoshang.services.units import held_throughout
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-LIVE = "project.status != 'terminated'"
 BOARD_SIZE = 3  # 红榜 and 黑榜: the first and the last three ranked units
 # Rules judged per person-month or per unit: the overview shows how many of those met their target.
 SHARE_RULES = frozenset({"ZS201", "ZS202", "ZS203", "ZS306", "ZS401"})
@@ -122,10 +121,10 @@ def _overall_columns(period: Period) -> list[Column]:
         Column("target", "年度目标", "count"),
         Column("expected", "序时目标", "decimal"),
         Column("completion", "完成率", "rate"),
-        Column("progress_points", "超/欠序时（百分点）", "pp"),
+        Column("progress_points", "超/欠序时", "pp"),
         Column("status", None),
         Column("status_label", "状态"),
-        Column("note", "说明", terminal=False),
+        Column("note", "说明", terminal=False, wrap=True),
     ]
 
 
@@ -187,8 +186,8 @@ def _share_row(columns: list[Column], results: list[Result], period: Period) -> 
     notes += [result.message for result in results if result.status == "no_data"]
     values = _rule_values(results[0]) | {
         "this_period": sum(1 for result in in_period if result.status == "met") if monthly else None,
-        "year_to_date": len(met),
-        "target": len(judged),
+        "year_to_date": len(met) if judged else None,
+        "target": len(judged) or None,
         "completion": _completion(len(met), len(judged)),
         "status": _worst([result.status for result in in_period] or [result.status for result in results]),
         "note": "；".join(notes),
@@ -197,7 +196,8 @@ def _share_row(columns: list[Column], results: list[Result], period: Period) -> 
 
 
 def _failure_name(result: Result, period: Period) -> str:
-    """Who or what failed: 张三（3天/7天）, 8月（0次）; the month is named when the period has several."""
+    """Who or what failed, with its figure against the target: 张三（3/7）, or 8月（0/1） for a
+    meeting; the month is named when the period has several."""
     month = f"{int(result.period[5:7])}月" if len(result.period) == 7 and len(period.months) > 1 else ""
     figures = f"{result.actual}/{result.target}"
     return f"{result.subject}{month}（{figures}）" if result.subject else f"{month or result.period}（{figures}）"
@@ -234,7 +234,7 @@ def overall_section(connection: "Connection", period: Period, report: CheckRepor
         else:
             rows += [_direct_row(columns, result, this_period.get(metric)) for metric, results in by_metric.items() for result in results]
     notes = [
-        "年累计：自1月1日至截止日；完成率＝年累计÷年度目标；超/欠序时＝完成率－序时进度（百分点，负数为落后）。",
+        "年累计：自1月1日至截止日；完成率＝年累计÷年度目标；超/欠序时＝完成率－序时进度，单位为百分点，负数为落后序时。",
         "外出招商、会议、总部楼宇三项按人次（月、单位）计：年累计为达标人次，年度目标为应考核人次。",
         "统计局指标按已登记的最近月份累计数考核。",
     ]
@@ -245,26 +245,34 @@ def _period_counts(connection: "Connection", period: Period) -> dict[str, int]:
     """The period's own counts of the rules that count dated rows: mega projects signed, funds set up."""
     params = {"first": period.first.isoformat(), "last": period.last.isoformat()}
     mega = connection.exec_driver_sql(
-        f"SELECT count(*) FROM project WHERE signed_on BETWEEN :first AND :last AND amount >= :mega AND {LIVE}",
+        f"SELECT count(*) FROM project WHERE signed_on BETWEEN :first AND :last AND amount >= :mega AND {LIVE} AND {_counted(connection, period)}",
         params | {"mega": MEGA_YUAN},
     ).scalar()
-    funds = connection.exec_driver_sql("SELECT kind, count(*) FROM fund WHERE set_up_on BETWEEN :first AND :last GROUP BY kind", params)
-    return {"ZS103": mega} | {f"ZS305.{kind}": count for kind, count in funds}
+    funds = dict(connection.exec_driver_sql("SELECT kind, count(*) FROM fund WHERE set_up_on BETWEEN :first AND :last GROUP BY kind", params).all())
+    return {"ZS103": mega} | {f"ZS305.{kind}": funds.get(kind, 0) for kind in FUND_KINDS}
+
+
+def _counted(connection: "Connection", period: Period) -> str:
+    """A SQL condition leaving out the later signings of projects signed twice (ZS404), which the
+    rules do not count; the ids are the ledger's integers, written as numbers."""
+    later = later_signings(connection, period.year, period.as_of)
+    return f"project.id NOT IN ({', '.join(str(int(project_id)) for project_id in sorted(later))})" if later else "1"
 
 
 # --- 单位排名 ----------------------------------------------------------------------------------
 
 
+@dataclass
 class UnitFigures:
     """单位排名, and the district's counts of the period that 总体进度 shows for ZS101 and ZS102."""
 
-    def __init__(self, section: Section, district_counts: dict[str, int]):
-        self.section = section
-        self.district_counts = district_counts
+    section: Section
+    district_counts: dict[str, int]
 
 
 def _stage_counts(connection: "Connection", period: Period) -> dict[int, dict[str, int]]:
-    """Per unit: live major projects (≥ 1亿元) that reached each stage in the period and in the year."""
+    """Per unit: live major projects (≥ 1亿元) that reached each stage in the period and in the year;
+    a project signed twice counts once, as in ZS101–ZS105."""
     spans = {"period": ":first", "year": ":year_first"}
     counts = [
         f"count(CASE WHEN {stage}_on BETWEEN {start} AND :last THEN 1 END) AS \"{span}.{stage}\""
@@ -272,7 +280,7 @@ def _stage_counts(connection: "Connection", period: Period) -> dict[int, dict[st
         for stage in STAGES
     ]
     rows = connection.exec_driver_sql(
-        f"SELECT unit_id, {', '.join(counts)} FROM project WHERE amount >= :major AND {LIVE} GROUP BY unit_id",
+        f"SELECT unit_id, {', '.join(counts)} FROM project WHERE amount >= :major AND {LIVE} AND {_counted(connection, period)} GROUP BY unit_id",
         {"first": period.first.isoformat(), "year_first": date(period.year, 1, 1).isoformat(), "last": period.last.isoformat(), "major": MAJOR_YUAN},
     ).mappings()
     return {row["unit_id"]: {key: value for key, value in row.items() if key != "unit_id"} for row in rows}
@@ -282,14 +290,14 @@ def _unit_columns(period: Period) -> list[Column]:
     columns = [Column("unit", "单位")]
     if not period.whole_year:
         columns += [Column(f"period.{stage}", f"{period.word}{STAGE_LABELS[stage]}", "count") for stage in STAGES]
-    columns += [Column(f"year.{stage}", f"年累计{STAGE_LABELS[stage]}", "count") for stage in STAGES]
+    columns += [Column(f"year.{stage}", f"累计{STAGE_LABELS[stage]}", "count") for stage in STAGES]
     return columns + [
         Column("signed_target", "签约目标", "count"),
         Column("signed_completion", "签约完成率", "rate"),
         Column("started_target", "开工目标", "count"),
         Column("started_completion", "开工完成率", "rate"),
         Column("completion", "综合完成率", "rate"),
-        Column("progress_points", "超/欠序时（百分点）", "pp"),
+        Column("progress_points", "超/欠序时", "pp"),
         Column("rank", "排名", "count"),
         Column("board", None),
         Column("board_label", "红黑榜"),
@@ -338,12 +346,12 @@ def unit_section(connection: "Connection", period: Period, report: CheckReport) 
     rows = [_unit_row(columns, unit, statuses) for unit in units] + [_unit_row(columns, total, statuses, total=True)]
     size = BOARD_SIZE
     notes = [
-        f"亿元以上项目：总投资≥{format_wan(MAJOR_YUAN)}万元，已终止的不计；{period.word}、年累计按各阶段日期统计。",
+        f"亿元以上项目：总投资≥{format_wan(MAJOR_YUAN)}万元，已终止的不计；{period.word}、累计（自1月1日）按各阶段日期统计；超/欠序时＝综合完成率－序时进度（百分点）。",
         "综合完成率：签约、开工完成率（年累计÷分解目标）的平均，只有一项目标的取该项；排名按综合完成率从高到低，相同时按年累计签约、开工个数。",
         f"红榜：排名前{size}且达到序时进度的单位；黑榜：排名后{size}且落后序时进度的单位（有分解目标的单位不足{size * 2}个时各取一半）。",
     ]
     ranked = sum(1 for unit in units if unit["rank"] is not None)
-    chart = Chart("各单位年累计签约亿元以上项目与目标", "unit", ("year.signed", "signed_target"), ranked, "个") if ranked else None
+    chart = Chart("各单位年累计签约亿元以上项目（个）与目标", "unit", ("year.signed", "signed_target"), ranked) if ranked else None
     district_counts = {"ZS101": district["period.signed"], "ZS102": district["period.started"]}
     return UnitFigures(Section("units", "单位排名", columns, rows, notes, chart), district_counts)
 
@@ -358,21 +366,15 @@ def _unit_figures(unit_id, name: str, figures: dict, signed_target, started_targ
     return figures | {
         "id": unit_id,
         "unit": name,
-        "signed_target": _whole(signed_target),
+        "signed_target": as_number(signed_target) if signed_target is not None else None,
         "signed_completion": _completion(figures["year.signed"], signed_target),
-        "started_target": _whole(started_target),
+        "started_target": as_number(started_target) if started_target is not None else None,
         "started_completion": _completion(figures["year.started"], started_target),
         "completion": completion,
         "progress_points": (completion - share) * 100 if completion is not None else None,
         "rank": None,
         "board": None,
     }
-
-
-def _whole(value):
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        return int(value)
-    return value
 
 
 _BOARD_LABELS = {"red": "红榜", "black": "黑榜"}
@@ -434,21 +436,33 @@ def project_section(connection: "Connection", period: Period) -> Section:
     status_index = next(index for index, column in enumerate(_PROJECT_COLUMNS) if column.key == "status_label")
 
     def rows() -> Iterator[Row]:
-        for row in connection.exec_driver_sql(_PROJECT_SQL, params).mappings():
-            stage = current_stage(row)
-            flags = {}
-            if row["needs_handler"]:
-                flags[handler_index] = BAD  # ZS402: signed, not producing, no handler
-            if row["status"] == "stalled":
-                flags[status_index] = BAD
-            yield Row(
-                (row["code"], row["name"], row["unit"], yuan_to_wan(row["amount"]), row["investor"], row["industry"], row["channel"],
-                 row["leader"], row["handler"], *(_day(row[f"{stage_name}_on"]) for stage_name in STAGES),
-                 stage, STAGE_LABELS[stage], row["status"], PROJECT_STATUS_LABELS[row["status"]], row["status_reason"]),
-                flags or None,
-            )  # fmt: skip
+        result = connection.exec_driver_sql(_PROJECT_SQL, params)
+        try:
+            yield from _project_rows(result.mappings(), handler_index, status_index)
+        finally:
+            result.close()  # a renderer may stop early (the column widths read the first rows)
 
-    return Section("projects", "项目台账", _PROJECT_COLUMNS, QueryRows(rows), summary=_project_summary(connection, period), frozen_columns=2)
+    def count() -> int:
+        return connection.exec_driver_sql("SELECT count(*) FROM project").scalar()
+
+    return Section("projects", "项目台账", _PROJECT_COLUMNS, QueryRows(rows, count), summary=_project_summary(connection, period), frozen_columns=2)
+
+
+def _project_rows(rows, handler_index: int, status_index: int) -> Iterator[Row]:
+    """A project a row; red: no handler where ZS402 wants one (signed, live, not producing), stalled."""
+    for row in rows:
+        stage = current_stage(row)
+        flags = {}
+        if row["needs_handler"]:
+            flags[handler_index] = BAD
+        if row["status"] == "stalled":
+            flags[status_index] = BAD
+        yield Row(
+            (row["code"], row["name"], row["unit"], yuan_to_wan(row["amount"]), row["investor"], row["industry"], row["channel"],
+             row["leader"], row["handler"], *(_day(row[f"{stage_name}_on"]) for stage_name in STAGES),
+             stage, STAGE_LABELS[stage], row["status"], PROJECT_STATUS_LABELS[row["status"]], row["status_reason"]),
+            flags or None,
+        )  # fmt: skip
 
 
 def _day(text: str | None) -> date | None:
@@ -542,7 +556,7 @@ _WARNING_COLUMNS = [
     Column("since", "起算日期", "date"),
     Column("days", "已等待天数", "days"),
     Column("limit", "时限（天）", "days"),
-    Column("note", "说明"),
+    Column("note", "说明", wrap=True),
 ]
 _WARNING_LABELS = {
     "meeting": "会议未召开",
@@ -579,11 +593,13 @@ def warning_section(connection: "Connection", period: Period, report: CheckRepor
                 "kind": "signed_twice", "code": "ZS404", "project": "、".join(p["code"] for p in group),
                 "name": "、".join(p["name"] for p in group), "unit": "、".join(dict.fromkeys(p["unit"] for p in group)),
                 "since": date.fromisoformat(latest), "days": (as_of - date.fromisoformat(latest)).days,
-                "note": f"投资方「{group[0]['investor']}」名称相近的{len(group)}个项目，应只计一次",
+                "note": f"投资方「{group[0]['investor']}」名称相近的{len(group)}个项目，只计最早签约的{group[0]['code']}一次",
             })  # fmt: skip
     for project, stalled_on in _stalled(connection, as_of):
         if project["code"] not in flagged:
             warnings.append(_project_warning("stalled", None, project, stalled_on, as_of, None, project["status_reason"] or ""))
+    kinds = list(_WARNING_LABELS)
+    warnings.sort(key=lambda warning: (kinds.index(warning["kind"]), -(warning.get("days") or 0)))  # the longest wait first
     keys = [column.key for column in _WARNING_COLUMNS]
     days_index = keys.index("days")
     rows = []

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from zhaoshang.errors import InputError
-from zhaoshang.parsing import month_bounds, normalize_text, parse_month, parse_year
+from zhaoshang.parsing import YUAN_PER_WAN, format_wan, month_bounds, normalize_text, parse_month, parse_year
 from zhaoshang.rules.results import json_number, json_number_text, progress_text
 
 DISTRICT = "相山区"
@@ -138,6 +138,7 @@ class Column:
     header: str | None
     format: str = "text"
     terminal: bool = True
+    wrap: bool = False  # long text (a rule's message): wrapped in a narrower column of the workbook
 
 
 @dataclass
@@ -156,13 +157,18 @@ class Row:
 
 class QueryRows:
     """Rows produced afresh by each iteration (a query streamed from the ledger), so that a
-    table of 100,000 projects never sits in memory; iterate only inside the read transaction."""
+    table of 100,000 projects never sits in memory; use only inside the read transaction.
+    `count` gives their number without producing them."""
 
-    def __init__(self, produce: Callable[[], Iterator[Row]]):
+    def __init__(self, produce: Callable[[], Iterator[Row]], count: Callable[[], int]):
         self._produce = produce
+        self._count = count
 
     def __iter__(self) -> Iterator[Row]:
         return self._produce()
+
+    def __len__(self) -> int:
+        return self._count()
 
 
 @dataclass(frozen=True)
@@ -173,7 +179,6 @@ class Chart:
     category: str
     series: tuple[str, ...]
     rows: int
-    y_title: str = ""
 
 
 @dataclass
@@ -181,14 +186,11 @@ class Section:
     key: str  # JSON key: overall, units, projects, trips, warnings
     title: str  # sheet name and table title
     columns: list[Column]
-    rows: Iterable[Row]
+    rows: Sequence[Row] | QueryRows
     notes: list[str] = field(default_factory=list)
     chart: Chart | None = None
     summary: str | None = None  # one line for the terminal where the rows are too many to print
     frozen_columns: int = 1  # columns kept in view when scrolling right
-
-    def column_index(self, key: str) -> int:
-        return next(index for index, column in enumerate(self.columns) if column.key == key)
 
     def to_json(self) -> list[dict]:
         return [_row_json(self.columns, row) for row in self.rows]
@@ -262,9 +264,10 @@ def display_text(value: Any, format: str) -> str:
     if format == "rate":
         return f"{json_number_text(Fraction(value) * 100, 1)}%"
     if format == "pp":
-        return f"{json_number_text(Fraction(value), 1)}" if value < 0 else f"+{json_number_text(Fraction(value), 1)}"
+        points = json_number_text(abs(Fraction(value)), 1)
+        return f"{'-' if value < 0 and points != '0.0' else '+'}{points}"
     if format == "wan":
-        return _grouped(Decimal(value))
+        return format_wan(int(Decimal(value) * YUAN_PER_WAN))  # 万元 to the yuan: exact
     if format in ("percent", "decimal", "count", "days") and not isinstance(value, str):
         exact = Fraction(value)
         text = f"{exact.numerator:,}" if exact.denominator == 1 else json_number_text(exact, 2).rstrip("0").rstrip(".")
@@ -273,7 +276,3 @@ def display_text(value: Any, format: str) -> str:
         return value.isoformat()
     return str(value)
 
-
-def _grouped(wan: Decimal) -> str:
-    whole = wan.to_integral_value()
-    return f"{whole:,}" if wan == whole else f"{wan.normalize():,f}"

@@ -1,6 +1,7 @@
 """Rules on projects: the year's major projects (ZS101–ZS105) and how they are pushed (ZS402–ZS404).
 
-A terminated project (终止) is never counted. Money is compared in whole 元 in SQL.
+A terminated project (终止) is never counted, and a project signed twice (ZS404) is counted
+once. Money is compared in whole 元 in SQL.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from zhaoshang.rules.registry import rule
 from zhaoshang.rules.results import (
@@ -22,6 +23,7 @@ from zhaoshang.rules.results import (
     missing_target,
     progress,
     progress_message,
+    shared,
     unit_word,
     year_over,
 )
@@ -44,44 +46,88 @@ def scopes(connection: "Connection", metric: str, year: int) -> list[Scope]:
     return [district] + [Scope(unit_id, name, value) for unit_id, name, value in unit_targets(connection, metric, year)]
 
 
-def _tally_by_unit(connection: "Connection", date_column: str, year: int, as_of: date, minimum_yuan: int, reached_column: str = "NULL") -> dict[int, tuple[int, int]]:
-    """(count, reached) per unit: live projects whose `date_column` falls in [1 January, as_of]
-    with amount ≥ minimum, and of those the ones whose `reached_column` is on or before as_of."""
-    rows = connection.exec_driver_sql(
-        f"SELECT unit_id, count(*), count(CASE WHEN {reached_column} <= :as_of THEN 1 END) FROM project "
-        f"WHERE {date_column} BETWEEN :first AND :as_of AND amount >= :minimum AND {LIVE} GROUP BY unit_id",
-        {"first": date(year, 1, 1).isoformat(), "as_of": as_of.isoformat(), "minimum": minimum_yuan},
-    )
-    return {unit_id: (count, reached) for unit_id, count, reached in rows}
+class Tally(NamedTuple):
+    """One unit's figures of a counting rule: the projects counted, those of them that reached
+    the next stage, and the later signings of duplicate groups left out (ZS404)."""
+
+    count: int = 0
+    reached: int = 0
+    duplicates: int = 0
 
 
-def _per_scope(connection: "Connection", metric: str, year: int, tallies: dict[int, tuple[int, int]], judge) -> list[Result]:
-    """judge(subject, target, count, reached) for the district, then for each unit with its own
-    target for the year (任务分解); a scope without a target is no_data."""
+# The tallies of ZS101–ZS105: (date column, least amount, column of the next stage).
+_TALLIES = {
+    "signed": ("signed_on", MAJOR_YUAN, "started_on"),  # ZS101; ZS104: of those, started
+    "mega": ("signed_on", MEGA_YUAN, "NULL"),  # ZS103
+    "started": ("started_on", MAJOR_YUAN, "included_on"),  # ZS102; ZS105: of those, included
+}
+
+
+def _tallies(connection: "Connection", year: int, as_of: date) -> dict[str, dict[int, Tally]]:
+    """Per tally of `_TALLIES` and unit: the live projects whose date falls in [1 January, as_of]
+    with the least amount, and of those the ones that reached the next stage on or before as_of;
+    the later signing of a project signed twice (ZS404) is not counted but tallied as a
+    duplicate. One scan of the year's projects for the five rules, once per run."""
+
+    def compute() -> dict[str, dict[int, Tally]]:
+        later = later_signings(connection, year, as_of)
+        # ids come from the ledger as int: written into the SQL as numbers, they cannot inject anything
+        duplicate = f"project.id IN ({', '.join(str(int(project_id)) for project_id in sorted(later))})" if later else "0"
+        columns = []
+        for column, least, reached in _TALLIES.values():
+            counted = f"{column} BETWEEN :first AND :as_of AND amount >= {least:d}"
+            columns += [f"count(CASE WHEN {counted} THEN 1 END)", f"count(CASE WHEN {counted} AND {reached} <= :as_of THEN 1 END)"]
+        rows = connection.exec_driver_sql(
+            f"SELECT unit_id, {duplicate} AS duplicate, {', '.join(columns)} FROM project "
+            f"WHERE amount >= {min(least for _, least, _ in _TALLIES.values()):d} AND {LIVE} "
+            "AND (signed_on BETWEEN :first AND :as_of OR started_on BETWEEN :first AND :as_of) GROUP BY unit_id, duplicate",
+            {"first": date(year, 1, 1).isoformat(), "as_of": as_of.isoformat()},
+        )
+        tallies: dict[str, dict[int, Tally]] = {name: {} for name in _TALLIES}
+        for unit_id, is_duplicate, *figures in rows:
+            for index, name in enumerate(_TALLIES):
+                count, reached = figures[2 * index], figures[2 * index + 1]
+                tally = tallies[name].get(unit_id, Tally())
+                tallies[name][unit_id] = tally._replace(duplicates=count) if is_duplicate else tally._replace(count=count, reached=reached)
+        return tallies
+
+    return shared(connection, ("project_tallies", year, as_of), compute)
+
+
+def _per_scope(connection: "Connection", metric: str, year: int, tallies: dict[int, Tally], judge) -> list[Result]:
+    """judge(subject, target, tally) for the district, then for each unit with its own target
+    for the year (任务分解); a scope without a target is no_data."""
     results = []
     for scope in scopes(connection, metric, year):
         if scope.target is None:
             results.append(missing_target(metric, year, scope.unit))
             continue
-        rows = list(tallies.values()) if scope.unit_id is None else [tallies.get(scope.unit_id, (0, 0))]
-        results.append(judge(scope.unit, as_number(scope.target), sum(row[0] for row in rows), sum(row[1] for row in rows)))
+        rows = list(tallies.values()) if scope.unit_id is None else [tallies.get(scope.unit_id, Tally())]
+        total = Tally(*(sum(column) for column in zip(Tally(), *rows)))
+        results.append(judge(scope.unit, as_number(scope.target), total))
     return results
 
 
-def _count_results(connection: "Connection", metric: str, year: int, as_of: date, tallies: dict[int, tuple[int, int]], with_progress: bool) -> list[Result]:
+def _duplicates_note(tally: Tally) -> str:
+    return f"（已剔除重复签约{tally.duplicates}个）" if tally.duplicates else ""
+
+
+def _count_results(connection: "Connection", metric: str, year: int, as_of: date, tallies: dict[int, Tally], with_progress: bool) -> list[Result]:
     share, over = progress(as_of), year_over(as_of)
     word = unit_word(metric)
 
-    def judge(subject: str | None, target, actual: int, _reached: int) -> Result:
+    def judge(subject: str | None, target, tally: Tally) -> Result:
+        actual, note = tally.count, _duplicates_note(tally)
         if with_progress:
             status, expected = against_progress(actual, target, share, over)
-            message = progress_message(actual, target, share, status, "count", word)
+            message = progress_message(actual, target, share, status, "count", word, note=note)
         else:
             status, expected = by_year_end(actual, target, over), None
-            message = progress_message(actual, target, Fraction(1), status, "count", word)
+            message = progress_message(actual, target, Fraction(1), status, "count", word, note=note)
             if status == "in_progress":
-                message = f"完成{figure('count', actual, word)}，年度目标{figure('count', target, word)}，年内完成即可"
-        return Result(subject, str(year), actual, target, expected, status, message, metric=metric)
+                message = f"完成{figure('count', actual, word)}{note}，年度目标{figure('count', target, word)}，年内完成即可"
+        facts = {"duplicates": tally.duplicates}
+        return Result(subject, str(year), actual, target, expected, status, message, metric=metric, facts=facts)
 
     return _per_scope(connection, metric, year, tallies, judge)
 
@@ -94,13 +140,15 @@ def major_projects_signed(connection: "Connection", year: int, as_of: date) -> l
     “按序时进度进行通报”.
 
     How: count the projects with a signing date in [1 January, as_of] and an amount of at
-    least 10,000万元 (1亿元), terminated ones excluded. With p = 序时进度 at as_of =
+    least 10,000万元 (1亿元), terminated ones excluded, a project signed twice counted once
+    (ZS404: of a group of one investor's alike signings the earliest counts, a later one is
+    left out and the message says how many were). With p = 序时进度 at as_of =
     (m − 1 + d / days in the month) / 12, the count passes when it is ≥ target × p
     (on_track, or met once it reaches the target); below that it is behind, and missed when
     as_of is 31 December. A unit with its own ZS101 target for the year (任务分解) gets its
     own result, counting the projects it is responsible for.
     """
-    tallies = _tally_by_unit(connection, "signed_on", year, as_of, MAJOR_YUAN)
+    tallies = _tallies(connection, year, as_of)["signed"]
     return _count_results(connection, "ZS101", year, as_of, tallies, with_progress=True)
 
 
@@ -112,10 +160,11 @@ def major_projects_started(connection: "Connection", year: int, as_of: date) -> 
 
     How: count the projects with a start date in [1 January, as_of] and an amount of at least
     10,000万元, whatever year they were signed in (a project signed last year and started
-    this year counts), terminated ones excluded. Judged against target × 序时进度 as ZS101;
-    per-unit results for units with their own ZS102 target.
+    this year counts), terminated ones excluded, the later signing of a project signed twice
+    left out as in ZS101. Judged against target × 序时进度 as ZS101; per-unit results for
+    units with their own ZS102 target.
     """
-    tallies = _tally_by_unit(connection, "started_on", year, as_of, MAJOR_YUAN)
+    tallies = _tallies(connection, year, as_of)["started"]
     return _count_results(connection, "ZS102", year, as_of, tallies, with_progress=True)
 
 
@@ -126,27 +175,29 @@ def mega_project_signed(connection: "Connection", year: int, as_of: date) -> lis
     Why: （四） “力争50亿元以上项目实现突破” — 力争 (strive for), hence a warning.
 
     How: count the projects with a signing date in [1 January, as_of] and an amount of at
-    least 500,000万元 (50亿元), terminated ones excluded. A breakthrough has no progress
-    meaning: before 31 December the result is in_progress unless the target (≥ 1) is
-    already met; on 31 December a shortfall is missed.
+    least 500,000万元 (50亿元), terminated ones excluded, a project signed twice counted once
+    as in ZS101. A breakthrough has no progress meaning: before 31 December the result is
+    in_progress unless the target (≥ 1) is already met; on 31 December a shortfall is missed.
     """
-    tallies = _tally_by_unit(connection, "signed_on", year, as_of, MEGA_YUAN)
+    tallies = _tallies(connection, year, as_of)["mega"]
     return _count_results(connection, "ZS103", year, as_of, tallies, with_progress=False)
 
 
-def _rate_results(connection: "Connection", metric: str, year: int, as_of: date, tallies: dict[int, tuple[int, int]], words: tuple[str, str, str]) -> list[Result]:
+def _rate_results(connection: "Connection", metric: str, year: int, as_of: date, tallies: dict[int, Tally], words: tuple[str, str, str]) -> list[Result]:
     """Per scope: rate = reached / cohort, judged against the target as it stands; an empty cohort is no_data."""
     rate_name, cohort_name, reached_name = words
     over = year_over(as_of)
 
-    def judge(subject: str | None, target, cohort: int, reached: int) -> Result:
+    def judge(subject: str | None, target, tally: Tally) -> Result:
+        cohort, reached, note = tally.count, tally.reached, _duplicates_note(tally)
+        facts = {"cohort": cohort, "reached": reached, "duplicates": tally.duplicates}
         if cohort == 0:
-            return Result(subject, str(year), None, target, None, "no_data", f"尚无{cohort_name}，{rate_name}无数据", kind="rate", metric=metric)
+            message = f"尚无{cohort_name}{note}，{rate_name}无数据"
+            return Result(subject, str(year), None, target, None, "no_data", message, kind="rate", metric=metric, facts=facts)
         rate = Fraction(reached, cohort)
         status = against_level(rate, target, over)
         comparison = "达到" if status == "met" else "低于"
-        message = f"{cohort_name}{cohort}个，已{reached_name}{reached}个，{rate_name}{figure('rate', rate)}，{comparison}目标{figure('rate', target)}"
-        facts = {"cohort": cohort, "reached": reached}
+        message = f"{cohort_name}{cohort}个{note}，已{reached_name}{reached}个，{rate_name}{figure('rate', rate)}，{comparison}目标{figure('rate', target)}"
         return Result(subject, str(year), rate, target, None, status, message, kind="rate", metric=metric, facts=facts)
 
     return _per_scope(connection, metric, year, tallies, judge)
@@ -159,12 +210,12 @@ def start_rate(connection: "Connection", year: int, as_of: date) -> list[Result]
     Why: （十六） “力争签约项目开工率、开工项目纳统率指标分别达到75%和80%以上” — 力争, a warning.
 
     How: the cohort is what ZS101 counts (live projects ≥ 10,000万元 signed in [1 January,
-    as_of]); the rate is those with a start date on or before as_of divided by the cohort,
-    a fraction (0.935). Judged as it stands, with no progress scaling: below the target it
-    is behind (missed on 31 December). An empty cohort is no_data and does not fail.
-    Per-unit results for units with their own ZS104 target.
+    as_of], a project signed twice once); the rate is those with a start date on or before
+    as_of divided by the cohort, a fraction (0.935). Judged as it stands, with no progress
+    scaling: below the target it is behind (missed on 31 December). An empty cohort is
+    no_data and does not fail. Per-unit results for units with their own ZS104 target.
     """
-    tallies = _tally_by_unit(connection, "signed_on", year, as_of, MAJOR_YUAN, reached_column="started_on")
+    tallies = _tallies(connection, year, as_of)["signed"]
     return _rate_results(connection, "ZS104", year, as_of, tallies, ("开工率", f"{year}年签约亿元以上项目", "开工"))
 
 
@@ -175,10 +226,11 @@ def inclusion_rate(connection: "Connection", year: int, as_of: date) -> list[Res
     Why: （十六） “开工项目纳统率……达到……80%以上” (力争, a warning).
 
     How: the cohort is what ZS102 counts (live projects ≥ 10,000万元 started in [1 January,
-    as_of], whatever their signing year); the rate is those with an inclusion date (入库纳统)
-    on or before as_of divided by the cohort. Judged as ZS104; an empty cohort is no_data.
+    as_of], whatever their signing year, a project signed twice once); the rate is those with
+    an inclusion date (入库纳统) on or before as_of divided by the cohort. Judged as ZS104; an
+    empty cohort is no_data.
     """
-    tallies = _tally_by_unit(connection, "started_on", year, as_of, MAJOR_YUAN, reached_column="included_on")
+    tallies = _tallies(connection, year, as_of)["started"]
     return _rate_results(connection, "ZS105", year, as_of, tallies, ("纳统率", f"{year}年新开工亿元以上项目", "纳统"))
 
 
@@ -307,18 +359,61 @@ def names_alike(first: str, second: str) -> bool:
 
 
 def _alike_groups(projects: list[dict]) -> list[list[dict]]:
-    """Projects of one investor joined into groups of alike names (transitively)."""
+    """Projects of one investor joined into groups of alike names (transitively); each group of
+    two or more in signing order (a tie: the one entered first), its first the signing that counts."""
     groups: list[list[dict]] = []
     for project in projects:
         joined = [group for group in groups if any(names_alike(project["name"], other["name"]) for other in group)]
         merged = [project] + [member for group in joined for member in group]
         groups = [group for group in groups if group not in joined] + [merged]
-    return [sorted(group, key=lambda p: (p["signed_on"], p["code"])) for group in groups if len(group) > 1]
+    return [sorted(group, key=lambda p: (p["signed_on"], p["id"])) for group in groups if len(group) > 1]
+
+
+# An investor as compared for ZS404: case and spaces (half- and full-width) ignored.
+_INVESTOR_KEY = "replace(replace(lower(project.investor), ' ', ''), '　', '')"
+_SIGNED_WITH_INVESTOR = f"+project.signed_on <= :as_of AND {LIVE} AND project.investor IS NOT NULL"
+
+
+def duplicate_groups(connection: "Connection", year: int, as_of: date) -> list[list[dict]]:
+    """The projects signed twice (ZS404) that matter for the year: groups of live projects signed
+    on or before as_of, of one investor (compared ignoring case and spaces), with alike names
+    (`names_alike`), of which a member was signed or started in [1 January, as_of]. Each group
+    is in signing order; computed once per run of the rules."""
+
+    def compute() -> list[list[dict]]:
+        params = {"as_of": as_of.isoformat(), "first": date(year, 1, 1).isoformat()}
+        # Only the investors of the year's signings and starts (found through the date indexes)
+        # are looked for among all signed projects: grouping every signed project by the key
+        # would sort the whole history. Few rows come to Python.
+        rows = connection.exec_driver_sql(
+            "WITH recent(investor_key) AS ("
+            f"  SELECT {_INVESTOR_KEY} FROM project WHERE signed_on BETWEEN :first AND :as_of AND {_SIGNED_WITH_INVESTOR}"
+            f"  UNION SELECT {_INVESTOR_KEY} FROM project WHERE started_on BETWEEN :first AND :as_of AND {_SIGNED_WITH_INVESTOR}),"
+            f" candidates AS (SELECT id, {_INVESTOR_KEY} AS investor_key FROM project"
+            f"  WHERE {_SIGNED_WITH_INVESTOR} AND {_INVESTOR_KEY} IN (SELECT investor_key FROM recent WHERE investor_key != '')),"
+            " repeated AS (SELECT investor_key FROM candidates GROUP BY investor_key HAVING count(*) > 1) "
+            f"SELECT project.id, {_PROJECT_COLUMNS}, candidates.investor_key FROM repeated JOIN candidates USING (investor_key) "
+            "JOIN project ON project.id = candidates.id JOIN unit ON unit.id = project.unit_id "
+            "ORDER BY candidates.investor_key, project.signed_on, project.id",
+            params,
+        ).mappings()
+        by_investor: dict[str, list[dict]] = {}
+        for row in rows:
+            by_investor.setdefault(row["investor_key"], []).append(dict(row))
+        return [group for projects in by_investor.values() for group in _alike_groups(projects)]
+
+    return shared(connection, ("duplicate_groups", year, as_of), compute)
+
+
+def later_signings(connection: "Connection", year: int, as_of: date) -> frozenset[int]:
+    """Ids of the projects that ZS101–ZS105 leave out, counting a project signed twice once: in
+    each group of `duplicate_groups` every signing but the first (the earliest; a tie: the lower id)."""
+    return frozenset(project["id"] for group in duplicate_groups(connection, year, as_of) for project in group[1:])
 
 
 @rule("ZS404", "signed-twice", "同一项目重复签约", "（十六）", "warning")
 def signed_twice(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """The same project signed twice: same investor, alike name. It must be counted once.
+    """The same project signed twice: same investor, alike name. It is counted once.
 
     Why: （十六） “引导求真务实，避免包装项目、‘以次充好’”.
 
@@ -326,37 +421,26 @@ def signed_twice(connection: "Connection", year: int, as_of: date) -> list[Resul
     (ignoring case and spaces) and whose names are alike: equal once full-width characters
     are folded, punctuation and spaces dropped and a trailing 项目/工程/建设 removed, or one
     such name containing the other (at least 4 characters). A group is reported when one of
-    its signings falls in the year: one result per group (subject: the codes; actual: the
-    signings; target: 1), so that all but one is terminated or merged. None: one met result.
+    its signings falls in the year: one result per group (subject: the codes in signing
+    order; actual: the signings; target: 1), so that the entries are merged or all but one
+    terminated. Meanwhile ZS101–ZS105 count the group once: the earliest signing (a tie: the
+    one entered first) counts, the later ones are left out. None: one met result.
     """
-    params = {"as_of": as_of.isoformat(), "first": date(year, 1, 1).isoformat()}
-    # The investor key is computed once per signed project; only investors with two signings,
-    # one of them this year, come to Python: a handful.
-    rows = connection.exec_driver_sql(
-        "WITH signed AS ("
-        "  SELECT id, signed_on, replace(replace(lower(trim(investor)), ' ', ''), '　', '') AS investor_key FROM project"
-        "  WHERE +signed_on <= :as_of AND status != 'terminated' AND trim(ifnull(investor, '')) != ''),"
-        " repeated AS (SELECT investor_key FROM signed GROUP BY investor_key HAVING count(*) > 1 AND max(signed_on) >= :first) "
-        f"SELECT {_PROJECT_COLUMNS}, signed.investor_key FROM repeated JOIN signed USING (investor_key) "
-        "JOIN project ON project.id = signed.id JOIN unit ON unit.id = project.unit_id "
-        "ORDER BY signed.investor_key, project.signed_on, project.id",
-        params,
-    ).mappings()
-    by_investor: dict[str, list[dict]] = {}
-    for row in rows:
-        by_investor.setdefault(row["investor_key"], []).append(dict(row))
+    first = date(year, 1, 1).isoformat()
     over = year_over(as_of)
     results = []
-    for projects in by_investor.values():
-        for group in _alike_groups(projects):
-            if not any(p["signed_on"] >= params["first"] for p in group):
-                continue
-            listed = "、".join(f"{p['code']} {p['name']}（{p['signed_on']}签约）" for p in group)
-            message = f"投资方「{group[0]['investor']}」的{len(group)}个项目名称相近，疑为同一项目重复签约，应只计一次：{listed}"
-            results.append(
-                Result("、".join(p["code"] for p in group), str(year), len(group), 1, None, "missed" if over else "behind", message,
-                       metric="ZS404", facts={"projects": group})
-            )  # fmt: skip
+    for group in duplicate_groups(connection, year, as_of):
+        if not any(p["signed_on"] >= first for p in group):
+            continue  # started this year, signed in earlier years: reported in its signing year
+        listed = "、".join(f"{p['code']} {p['name']}（{p['signed_on']}签约）" for p in group)
+        message = (
+            f"投资方「{group[0]['investor']}」的{len(group)}个项目名称相近，疑为同一项目重复签约，"
+            f"只计最早签约的{group[0]['code']}一次：{listed}"
+        )
+        results.append(
+            Result("、".join(p["code"] for p in group), str(year), len(group), 1, None, "missed" if over else "behind", message,
+                   metric="ZS404", facts={"projects": group})
+        )  # fmt: skip
     if not results:
         results.append(Result(None, str(year), 0, 0, None, "met", "没有同一投资方名称相近的重复签约项目", metric="ZS404"))
     return results

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from zhaoshang.parsing import month_bounds
 from zhaoshang.policy import METRICS
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 STATUS_LABELS = {
     "met": "达标",
@@ -238,9 +241,11 @@ def against_level(actual: Number, target: Number, over: bool) -> str:
     return "missed" if over else "behind"
 
 
-def progress_message(actual: Number, target: Number, share: Fraction, status: str, kind: str, word: str, done: str = "完成") -> str:
-    """完成25个，年度目标117个，序时目标29.25个（序时进度25%），落后序时3.6个百分点."""
-    actual_text, target_text = figure(kind, actual, word), figure(kind, target, word)
+def progress_message(
+    actual: Number, target: Number, share: Fraction, status: str, kind: str, word: str, done: str = "完成", note: str = ""
+) -> str:
+    """完成25个，年度目标117个，序时目标29.25个（序时进度25%），落后序时3.6个百分点; `note` follows the actual figure."""
+    actual_text, target_text = figure(kind, actual, word) + note, figure(kind, target, word)
     if status == "met":
         return f"{done}{actual_text}，已达年度目标{target_text}"
     if status == "missed":
@@ -267,6 +272,15 @@ def missing_target(metric: str, year: int, subject: str | None = None, period: s
         message=f"未设定{year}年目标「{label}」：zs target set {metric} 数值 --year {year}",
         metric=metric,
     )
+
+
+def shared(connection: "Connection", key: tuple, compute: Callable[[], Any]) -> Any:
+    """A figure computed once per run of the rules (`run_checks` sets up and drops the cache)
+    and shared by the rules that need it: trip days (ZS201–ZS203), duplicate signings (ZS101–ZS105, ZS404)."""
+    cache = connection.info.setdefault("zs_rules_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 @dataclass

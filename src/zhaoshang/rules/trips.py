@@ -1,7 +1,7 @@
 """Rules on trip days (外出招商): each leader's days a month against their minimum (ZS201–ZS203).
 
-The days come from `services.trips` (union of a person's trips, split at month ends), in one
-SQL count for January to as_of that the three rules share.
+The days come from `services.trips` (union of a person's trips, split at month ends), counted
+once for January to as_of and shared by the three rules.
 """
 
 from __future__ import annotations
@@ -11,20 +11,12 @@ from typing import TYPE_CHECKING
 
 from zhaoshang.parsing import ROLE_LABELS
 from zhaoshang.rules.registry import rule
-from zhaoshang.rules.results import Result, by_year_end, months_until
+from zhaoshang.rules.results import Result, by_year_end, months_until, shared
 from zhaoshang.services.trips import ROLE_METRICS, minimums_for_year, trip_days_by_month
 from zhaoshang.services.units import held_throughout
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
-
-
-def _shared(connection: "Connection", key: tuple, compute):
-    """A figure computed once per connection (one run of the rules) and shared by ZS201–ZS203."""
-    cache = connection.info.setdefault("zs_rules_cache", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
 
 
 def _trip_days_results(connection: "Connection", year: int, as_of: date, role: str) -> list[Result]:
@@ -33,8 +25,8 @@ def _trip_days_results(connection: "Connection", year: int, as_of: date, role: s
     last day) is in progress and does not fail."""
     metric = ROLE_METRICS[role]
     first = date(year, 1, 1)
-    days = _shared(connection, ("trip_days", first, as_of), lambda: trip_days_by_month(connection, first, as_of))
-    minimums = _shared(connection, ("trip_minimums", year), lambda: minimums_for_year(connection, year))
+    days = shared(connection, ("trip_days", first, as_of), lambda: trip_days_by_month(connection, first, as_of, roles=ROLE_METRICS))
+    minimums = shared(connection, ("trip_minimums", year), lambda: minimums_for_year(connection, year))
     persons = [
         dict(row)
         for row in connection.exec_driver_sql(
@@ -51,17 +43,18 @@ def _trip_days_results(connection: "Connection", year: int, as_of: date, role: s
     if unset:
         message = f"{'、'.join(unset)}：未设定{year}年每月外出招商天数下限：zs target set {metric} 天数 --year {year}"
         results.append(Result(None, str(year), None, None, None, "no_data", message, kind="days", metric=metric))
-    for month in months_until(as_of):
-        for person in persons:
-            minimum = minimums.get(person["id"])
-            if minimum is None or not held_throughout(person, month.first, month.last):
+    judged = [(person, minimums[person["id"]]) for person in persons if minimums.get(person["id"]) is not None]
+    for month in months_until(as_of):  # a city has thousands of leaders: what is per month is computed once
+        key, over = month.key, month.over
+        when = f"{month.first.year}年{month.first.month}月外出招商"
+        so_far = "" if over else f"（截至{as_of.isoformat()}）"
+        for person, minimum in judged:
+            if not held_throughout(person, month.first, month.last):
                 continue
-            actual = days.get((person["id"], month.key), 0)
-            status = by_year_end(actual, minimum, month.over)
-            so_far = "" if month.over else f"（截至{as_of.isoformat()}）"
-            message = f"{person['name']}（{person['unit']}，{role_label}）{month.first.year}年{month.first.month}月外出招商{actual}天{so_far}，每月不少于{minimum}天"
+            actual = days.get((person["id"], key), 0)
+            message = f"{person['name']}（{person['unit']}，{role_label}）{when}{actual}天{so_far}，每月不少于{minimum}天"
             facts = {"person_id": person["id"], "unit": person["unit"], "role": role}
-            results.append(Result(person["name"], month.key, actual, minimum, None, status, message, kind="days", metric=metric, facts=facts))
+            results.append(Result(person["name"], key, actual, minimum, None, by_year_end(actual, minimum, over), message, kind="days", metric=metric, facts=facts))
     return results
 
 
