@@ -6,7 +6,8 @@ Builds a temporary ledger with the project's own code: `init_ledger` (zs init), 
 generated rows go in through one `ledger.write` transaction with `executemany` — the Writer
 records every row in the audit entry, which for 500,000 rows would be a log entry of
 hundreds of MB, so the bulk rows bypass it (as in bench_trip_days.py). Projects and trips
-span 2015 to 2024-10-31, ten years of a city (design §4); `--one-year` puts all the trips
+span 2015 to 2024-10-31, ten years of a city (design §4), one project in a hundred entered
+twice (ZS404, counted once by ZS101–ZS105); `--one-year` puts all the trips
 in January–October 2024 instead, the worst case for the trip rules. Then runs, as a subprocess,
 
     zs check quotas --as-of 2024-10-31 --format json
@@ -55,13 +56,17 @@ def _project_rows(rng: random.Random, count: int, unit_ids: list[int], person_id
                     producing = included + timedelta(days=rng.randrange(100, 700))
         amount = int(10 ** rng.uniform(7, 10.8)) // 10_000 * 10_000  # 1000万 to 60亿, whole 万
         investor = f"投资方{rng.randrange(count // 2)}" if rng.random() < 0.05 else f"投资方{count + number}"
+        name = f"{rng.choice(INDUSTRIES)}项目{number}"
+        if rows and rng.random() < 0.01:  # the same project entered again (ZS404; counted once by ZS101–ZS105)
+            earlier = rows[rng.randrange(len(rows))]
+            name, investor = f"{earlier[2]}（重复录入）", earlier[5]
         status = "terminated" if rng.random() < 0.05 else ("stalled" if rng.random() < 0.03 else "active")
         waited = (started or signed or AS_OF) < date(2024, 1, 1) and not (included if started else started)
         if waited and rng.random() < 0.95:
             status = "terminated"  # the bureau cleans up what waited for years (（十九） 及时整治停滞项目)
         handler = rng.choice(person_ids) if rng.random() < 0.97 else None
         rows.append(
-            (number, f"B{number:06d}", f"{rng.choice(INDUSTRIES)}项目{number}", rng.choice(unit_ids), amount, investor,
+            (number, f"B{number:06d}", name, rng.choice(unit_ids), amount, investor,
              rng.choice(INDUSTRIES), handler, *(d.isoformat() if d else None for d in (signed, started, included, producing)), status)
         )  # fmt: skip
     return rows
@@ -135,7 +140,8 @@ def main() -> None:
               f"target < 3 s: {'ok' if wall < 3 else 'MISSED'}; CPU (user + sys) median {statistics.median(cpu):.2f} s")  # fmt: skip
         print(f"peak memory {peak_mb:.0f} MB, target < 200 MB: {'ok' if peak_mb < 200 else 'MISSED'}")
         print(f"{len(report['results'])} results, summary {report['summary']}, {len(output) / 1e6:.1f} MB of JSON")
-        print("per rule, in-process:")
+        print("per rule, in-process (each alone: ZS101–ZS105 each compute the duplicate signings and tallies,")
+        print("ZS201–ZS203 the trip days, that a whole run computes once):")
         from zhaoshang.db import Ledger
         from zhaoshang.rules import REGISTRY, run_checks
 

@@ -310,8 +310,9 @@ def trip_days_by_month(
     person and trip, unsorted); Python keeps one integer per person as a bitmask of the
     window's days (bit k = first + k days) and ORs each trip's run of days into it, so a day
     on two trips is one bit. A month's days are then the bits set in the month's slice of the
-    mask. One pass over the rows, no sort: on 200,000 trips in one year about three times
+    mask. One pass over the rows, no sort: on 200,000 trips in one year two to three times
     faster than a sweep with a window function in SQLite (benchmarks/bench_trip_days.py).
+    A mask has a bit per day of the window, so the rules ask for a year at most.
     """
     if last < first:
         return {}
