@@ -896,7 +896,7 @@ def check_quotas(
         emit_table(
             f"考核指标检查：截至 {report.as_of}，序时进度 {progress_text(report.progress)}",
             ["代码", "级别", "规则", "对象", "期间", "实际", "目标", "序时目标", "状态", "说明"],
-            [[r.code, SEVERITY_LABELS[r.severity], r.title, r.subject, r.period, *_result_cells(r), STATUS_LABELS[r.status], r.message]
+            [[r.code, SEVERITY_LABELS[r.severity], r.title, r.subject, r.period, *_result_cells(r), r.status_label, r.message]
              for r in _failures_first(report.results)],
         )  # fmt: skip
         typer.echo(_summary_line(report))

@@ -108,9 +108,10 @@ def parse_year(value: str | int, field: str = "年度") -> int:
     raise InputError(f"{field}：'{value}' 不是有效年度", "年度写作四位数字，例如 --year 2024")
 
 
-def _choice(value: str, field: str, choices: dict[str, str], labels: dict[str, str]) -> str:
-    """Map an English code or one of its Chinese names to the code."""
-    text = normalize_text(str(value))
+def parse_choice(value: str, field: str, choices: dict[str, str], labels: dict[str, str]) -> str:
+    """Map an English code or one of its Chinese names (`choices`) to the code; an unknown
+    value lists the codes with their `labels`."""
+    text = normalize_text(str(value)).replace(" ", "")
     key = choices.get(text) or choices.get(text.lower())
     if key:
         return key
@@ -149,15 +150,15 @@ _KIND_CHOICES = {code: code for code in KINDS} | {label: code for code, label in
 
 
 def parse_stage(value: str) -> str:
-    return _choice(value, "阶段", _STAGE_CHOICES, {code: STAGE_LABELS[code] for code in STAGES})
+    return parse_choice(value, "阶段", _STAGE_CHOICES, {code: STAGE_LABELS[code] for code in STAGES})
 
 
 def parse_role(value: str) -> str:
-    return _choice(value, "职务类别", _ROLE_CHOICES, ROLE_LABELS)
+    return parse_choice(value, "职务类别", _ROLE_CHOICES, ROLE_LABELS)
 
 
 def parse_kind(value: str) -> str:
-    return _choice(value, "单位类型", _KIND_CHOICES, KIND_LABELS)
+    return parse_choice(value, "单位类型", _KIND_CHOICES, KIND_LABELS)
 
 
 def require_text(value: str | None, field: str, max_length: int = 200) -> str:

@@ -32,6 +32,7 @@ from zhaoshang.reports.model import (
     Section,
 )
 from zhaoshang.rules import REGISTRY, STATUS_LABELS, CheckReport, Result, progress, run_checks
+from zhaoshang.rules.results import status_label
 from zhaoshang.rules.projects import LIVE, MAJOR_YUAN, MEGA_YUAN, later_signings
 from zhaoshang.rules.results import FAILING, SEVERITY_LABELS, as_number
 from zhaoshang.services.projects import STATUS_LABELS as PROJECT_STATUS_LABELS
@@ -141,7 +142,7 @@ def _overall_row(columns: list[Column], values: dict, kind: str = "count") -> Ro
         flags[keys.index("completion")] = BAD
     if values.get("progress_points") is not None and values["progress_points"] < 0:
         flags[keys.index("progress_points")] = BAD
-    values = values | {"status_label": STATUS_LABELS[status], "expected": _exact(values.get("expected"), formats.get(keys.index("expected"), "decimal"))}
+    values = values | {"status_label": status_label(status, values.get("expected") is not None), "expected": _exact(values.get("expected"), formats.get(keys.index("expected"), "decimal"))}
     return Row(tuple(values.get(key) for key in keys), {index: flag for index, flag in flags.items() if flag}, formats)
 
 

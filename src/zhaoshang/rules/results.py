@@ -35,6 +35,14 @@ SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
 Number = int | Decimal | Fraction  # exact; Python compares the three with one another exactly
 
 
+def status_label(status: str, against_progress: bool) -> str:
+    """The Chinese status: 落后序时 only where a progress target (序时) exists; a rate, a
+    month's minimum or a flagged project that falls short is 未达标."""
+    if status == "behind" and not against_progress:
+        return "未达标"
+    return STATUS_LABELS[status]
+
+
 def progress(as_of: date) -> Fraction:
     """序时进度 at a date: (m − 1 + d / days_in_month) / 12; at a month's last day m / 12 (design §2)."""
     days_in_month = calendar.monthrange(as_of.year, as_of.month)[1]
@@ -95,7 +103,7 @@ class Result:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return status_label(self.status, self.expected is not None)
 
     def to_json(self) -> dict:
         return {

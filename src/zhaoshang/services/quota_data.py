@@ -18,6 +18,7 @@ from zhaoshang.parsing import (
     KIND_LABELS,
     normalize_text,
     parse_amount,
+    parse_choice,
     parse_date,
     parse_month,
     parse_year,
@@ -249,21 +250,12 @@ def list_indicators(ledger: Ledger, year: str | int | None = None) -> list[dict]
 # --- funds --------------------------------------------------------------------------------
 
 
-def _choice(value: str, field: str, choices: dict[str, str], labels: dict[str, str]) -> str:
-    text = normalize_text(str(value)).replace(" ", "")
-    code = choices.get(text) or choices.get(text.lower())
-    if code:
-        return code
-    listed = "、".join(f"{code}（{label}）" for code, label in labels.items())
-    raise InputError(f"{field}：'{value}' 不是可用的取值", f"可用取值：{listed}")
-
-
 def add_fund(
     ledger: Ledger, actor: str, name: str, kind: str, on: str, unit: str | None = None, amount: str | None = None
 ) -> dict:
     """Record a fund set up on a date (（十） 产业引导基金、天使基金)."""
     name = require_text(name, "基金名称")
-    kind = _choice(kind, "基金类型（--kind）", _FUND_CHOICES, FUND_KINDS)
+    kind = parse_choice(kind, "基金类型（--kind）", _FUND_CHOICES, FUND_KINDS)
     set_up_on = parse_date(on, "组建日期（--on）")
     amount_yuan = parse_amount(amount, "基金规模（--amount）") if amount is not None else None
     with ledger.write(actor, "fund.add", subject=name) as writer:
@@ -343,7 +335,7 @@ def _wan_or_none(yuan: int | None):
 
 def add_meeting(ledger: Ledger, actor: str, kind: str, on: str, title: str | None = None) -> dict:
     """Record a dispatch meeting (调度会) or project meeting (推进会) held on a date (（十七）)."""
-    kind = _choice(kind, "会议类型（--kind）", _MEETING_CHOICES, MEETING_KINDS)
+    kind = parse_choice(kind, "会议类型（--kind）", _MEETING_CHOICES, MEETING_KINDS)
     held_on = parse_date(on, "会议日期（--on）")
     title_text = require_text(title, "会议名称（--title）") if title is not None and title.strip() else None
     with ledger.write(actor, "meeting.add", subject=f"{MEETING_KINDS[kind]} {held_on.isoformat()}") as writer:
