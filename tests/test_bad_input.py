@@ -47,6 +47,10 @@ CASES = [
     ("amount 1.2.3亿", (*ADD, "1.2.3亿"), ("总投资", "'1.2.3亿'")),
     ("amount zero", (*ADD, "0"), ("总投资", "'0'")),
     ("amount below a yuan", (*ADD, "0.00001"), ("总投资", "'0.00001'")),
+    ("amount with a misplaced comma", (*ADD, "1,20万"), ("总投资", "'1,20万'")),
+    ("amount too large for any project", (*ADD, "100000000000000000000000"), ("总投资", "超过")),
+    ("backup into a missing folder", ("db", "backup", "/nonexistent-zs-folder/copy.sqlite"), ("文件夹不存在",)),
+    ("backup onto an empty path", ("db", "backup", ""), ("备份文件路径",)),
     ("impossible date", (*ADD, "1亿", "--signed", "2024-02-30"), ("签约日期", "'2024-02-30'")),
     ("month 13", (*ADD, "1亿", "--signed", "2024-13-01"), ("签约日期", "'2024-13-01'")),
     ("date gibberish", (*ADD, "1亿", "--signed", "三月一日"), ("签约日期", "'三月一日'")),
@@ -150,3 +154,13 @@ def test_an_empty_file_is_refused(tmp_path: Path):
     db = tmp_path / "empty.sqlite"
     db.touch()
     assert_rejected(Zs(db)("project", "list"), "不是 SQLite")
+
+
+def test_a_damaged_ledger_is_exit_2_and_db_check_names_the_damage(zs: Zs):
+    connection = sqlite3.connect(zs.db)
+    connection.execute("DROP TABLE trip_project")
+    connection.commit()
+    connection.close()
+    assert_rejected(zs("audit", "verify"), "账本无法读写", "trip_project")
+    result = zs("db", "check")
+    assert result.exit_code == 1 and "缺少数据表 trip_project" in result.stderr

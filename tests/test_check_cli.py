@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from conftest import assert_rejected
+from conftest import assert_rejected, dump
 
 RESULT_KEYS = {"code", "title", "clause", "severity", "subject", "period", "actual", "target", "expected", "status", "passed", "message"}
 
@@ -93,9 +93,72 @@ def test_quiet_prints_only_failures_and_nothing_when_all_is_well(behind):
     assert "ZS103" not in quiet.stdout
     silent = behind("check", "quotas", "--as-of", "2024-03-31", "--select", "ZS103,ZS105", "--quiet")
     assert (silent.exit_code, silent.stdout) == (0, "")
-    failures = _json(behind, "--as-of", "2024-03-31", "--select", "ZS1", "-q")
-    assert [r["code"] for r in failures["results"]] == ["ZS101", "ZS102", "ZS104"]
-    assert failures["summary"] == {"errors": 2, "warnings": 1}
+
+
+def test_quiet_does_not_change_the_json_object(behind):
+    # --format json is a stable interface: one whole object, with -q as without, even when all passes
+    for select in ("ZS1", "ZS103,ZS105"):
+        plain = _json(behind, "--as-of", "2024-03-31", "--select", select)
+        assert _json(behind, "--as-of", "2024-03-31", "--select", select, "-q") == plain
+    passing = _json(behind, "--as-of", "2024-03-31", "--select", "ZS103,ZS105", "-q")
+    assert passing["ok"] is True and [r["code"] for r in passing["results"]] == ["ZS103", "ZS105"]
+
+
+def test_quiet_speaks_up_when_error_rules_have_no_data(behind):
+    # 2025 has no targets (zs init seeded 2024): nothing can fail, so exit 0 — but the nightly job
+    # must not fall silent: every error-severity rule left unjudged is printed, with the summary.
+    result = behind("check", "quotas", "--as-of", "2025-03-31", "-q", "--select", "ZS1,ZS2")
+    assert result.exit_code == 0
+    lines = result.stdout.strip().splitlines()
+    # ZS101, ZS102 (error, no target); ZS201–ZS203 (error, no person in the role): five lines.
+    # ZS103–ZS105 are warnings: not printed.
+    assert [line.split()[0] for line in lines[:-1]] == ["ZS101", "ZS102", "ZS201", "ZS202", "ZS203"]
+    assert all(" 错误 " in line and "无数据" in line for line in lines[:-1])
+    assert "zs target set ZS101 数值 --year 2025" in lines[0]
+    assert "无数据8" in lines[-1] and "错误级无数据5项（未判定" in lines[-1]
+
+
+def test_target_copy_gives_a_new_year_last_years_quotas(behind):
+    behind.ok("target", "set", "ZS101", "30", "--year", "2024", "--unit", "开发区")  # a unit's own row is copied too
+    behind.ok("target", "set", "ZS102", "90", "--year", "2025")  # the new year's own figure is kept
+    out = behind.ok("target", "copy", "--from", "2024", "--to", "2025")
+    # zs init seeded 24 rows for 2024, plus 开发区's ZS101: 25; 2025 already has ZS102: 24 copied, 1 kept
+    assert "新增24项，保留已有1项" in out and "--overwrite" in out
+    targets = {(t["metric"], t["unit"]): t["value"] for t in json.loads(behind.ok("target", "list", "--year", "2025", "--format", "json"))}
+    assert (targets[("ZS101", None)], targets[("ZS101", "开发区")], targets[("ZS102", None)]) == (117, 30, 90)
+    assert len(targets) == 25
+    entries = [e for e in json.loads(behind.ok("audit", "log", "--format", "json")) if e["action"] == "target.copy"]
+    assert [(e["action_label"], e["changes"]) for e in entries] == [("复制年度目标", 24)]  # one audited transaction
+
+    # the 2024 project is not in 2025: ZS101 is now judged there (0 < 117 × 3/12), and -q says so, exit 1
+    quiet = behind("check", "quotas", "--as-of", "2025-03-31", "-q", "--select", "ZS101")
+    assert quiet.exit_code == 1 and quiet.stdout.startswith("ZS101 错误 签约亿元以上项目 2025 落后序时")
+
+    # again, nothing left to copy: no change, no audit entry; --overwrite brings back 2024's 79
+    assert "新增0项，保留已有25项" in behind.ok("target", "copy", "--from", "2024", "--to", "2025")
+    assert "新增0项，保留已有24项，覆盖1项" in behind.ok("target", "copy", "--from", "2024", "--to", "2025", "--overwrite")
+    assert [t["value"] for t in json.loads(behind.ok("target", "list", "--year", "2025", "--format", "json")) if t["metric"] == "ZS102"] == [79]
+    actions = [e["action"] for e in json.loads(behind.ok("audit", "log", "--format", "json"))]
+    assert actions.count("target.copy") == 2
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["--from", "2023", "--to", "2025"], ["2023年没有设定任何目标"]),
+        (["--from", "2024", "--to", "2024"], ["与源年度相同"]),
+        (["--from", "2024", "--to", "25"], ["'25'"]),
+    ],
+)
+def test_target_copy_refuses_bad_years_and_writes_nothing(behind, args, fragments):
+    before = dump(behind.db)
+    assert_rejected(behind("target", "copy", *args), *fragments)
+    assert dump(behind.db) == before
+
+
+def test_select_takes_a_full_width_comma(behind):
+    report = _json(behind, "--as-of", "2024-03-31", "--select", "ZS101，ZS102")
+    assert [r["code"] for r in report["results"]] == ["ZS101", "ZS102"]
 
 
 def test_check_reads_without_writing(behind):
@@ -108,7 +171,7 @@ def test_explain_prints_clause_severity_and_docstring(zs):
     out = zs.ok("check", "explain", "zs104")
     assert out.startswith("ZS104 签约项目开工率（start-rate）")
     assert "（十六）" in out and "警告" in out
-    assert "Why:" in out and "力争签约项目开工率" in out and "empty cohort" in out
+    assert "依据：（十六）“力争签约项目开工率" in out and "基数为0时为无数据" in out
 
 
 def test_explain_an_unknown_code(zs):

@@ -91,3 +91,40 @@ def test_a_ledger_from_the_first_migration_upgrades_without_losing_a_row(tmp_pat
     # The upgrade is itself audited, and the old entries still explain every row.
     assert "审计核对通过" in zs.ok("audit", "verify")
     zs.ok("project", "advance", "P1", "started", "--on", "2024-02-01")
+
+
+def test_several_commands_meeting_an_old_ledger_upgrade_it_once(tmp_path: Path):
+    import threading
+
+    db = tmp_path / "old.sqlite"
+    _ledger_at_first_migration(db).close()
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            Ledger.open(db, actor="cron").close()
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_it) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".bak") == ["old.sqlite.v1.bak"]
+    connection = sqlite3.connect(db)
+    assert connection.execute("SELECT count(*) FROM audit_log WHERE action = 'upgrade'").fetchone()[0] == 1
+    connection.close()
+
+
+def test_a_restored_old_copy_upgrades_again_keeping_both_copies(tmp_path: Path):
+    import shutil
+
+    db = tmp_path / "old.sqlite"
+    _ledger_at_first_migration(db).close()
+    Ledger.open(db).close()
+    shutil.copy(tmp_path / "old.sqlite.v1.bak", db)  # a clerk restores the copy
+    Ledger.open(db).close()
+    assert (tmp_path / "old.sqlite.v1.2.bak").exists()
+    assert "审计核对通过" in Zs(db).ok("audit", "verify")

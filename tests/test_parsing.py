@@ -21,6 +21,8 @@ from zhaoshang.parsing import format_wan, parse_amount, parse_channel, parse_dat
         ("12000", 120_000_000),  # bare number: 万元
         ("0.0001", 1),  # one yuan
         ("12,345.6万", 123_456_000),  # thousands separators pasted from Excel
+        ("1,200,000", 12_000_000_000),
+        ("１，２００万", 12_000_000),  # full-width comma from a Chinese input method
         ("１．５亿", 150_000_000),  # full-width digits
         ("50亿", 5_000_000_000),
         ("0.1", 1_000),
@@ -32,7 +34,11 @@ def test_amounts_are_exact_yuan(text, yuan):
     assert isinstance(parse_amount(text), int)
 
 
-@pytest.mark.parametrize("text", ["abc", "-5", "1.2.3亿", "0", "0.00001", "", "1e5", "亿", "1.2 亿 元 元", "nan"])
+@pytest.mark.parametrize(
+    "text",
+    ["abc", "-5", "1.2.3亿", "0", "0.00001", "", "1e5", "亿", "1.2 亿 元 元", "nan",
+     "1,20万", "1.200,5", ",100", "1,,200", "12,0000", "100000000000000000000000", "1000万亿"],
+)  # fmt: skip
 def test_bad_amounts_name_the_field_and_value(text):
     with pytest.raises(InputError) as caught:
         parse_amount(text, "总投资")

@@ -11,7 +11,7 @@ The ledger (report for 2024-10, as of 2024-10-31, 序时进度 p = 10/12):
     P6 =HYPERLINK("http://x","y") 东城街道  12,000万   2024-09-15  —           —
     P7 己项目                     东城街道  50,000万   2024-10-02  —           —          terminated (reason "-投资方撤资"): never counted
     P8 庚商贸项目                 开发区     5,000万   2024-06-01  2024-07-01  2024-08-01 marked stalled on 2024-09-01
-    P9 丙新材料产业园（一期）     开发区    10,000万   2024-10-25  —           —          investor 丙公司: signed twice with P3 (ZS404)
+    P9 丙新材料产业园     开发区    10,000万   2024-10-25  —           —          investor 丙公司: signed twice with P3 (ZS404)
 
     major and live: P1, P3, P4, P5, P6, P9; P9 is the later signing of P3's group: not counted.
     ZS101 (signed in 2024 by 10-31): P1, P3, P4, P6 = 4; in October: P1 = 1.
@@ -78,7 +78,7 @@ def ledger_path(tmp_path_factory) -> Path:
         ("P6", HYPERLINK, "东城街道", "1.2亿", ["--signed", "2024-09-15"]),
         ("P7", "己项目", "东城街道", "5亿", ["--signed", "2024-10-02"]),
         ("P8", "庚商贸项目", "开发区", "5000", ["--signed", "2024-06-01", "--started", "2024-07-01", "--included", "2024-08-01"]),
-        ("P9", "丙新材料产业园（一期）", "开发区", "1亿", ["--signed", "2024-10-25", "--investor", "丙公司"]),
+        ("P9", "丙新材料产业园", "开发区", "1亿", ["--signed", "2024-10-25", "--investor", "丙公司"]),
     )
     for code, name, unit, amount, options in projects:
         handler = [] if code == "P2" else ["--handler", "王专员"]

@@ -172,8 +172,20 @@ def test_zs403_none_stalled_is_one_met_result(book):  # noqa: F811
         ("新能源电池项目", "新能源电池", True),  # suffix 项目 dropped
         ("新能源电池项目", "（新能源）电池 项目", True),  # punctuation and spaces dropped
         ("ＡＢＣ新材料项目", "abc新材料", True),  # full-width folded, case ignored
-        ("智能装备产业园", "智能装备产业园二期项目", True),  # one inside the other
+        ("智能装备产业园", "智能装备产业园区项目", True),  # one inside the other
+        ("众诚电池项目", "众诚电池生产基地项目", True),  # 众诚电池 (4 characters) inside the other
         ("年产10万吨新材料项目一期", "年产10万吨新材料项目二期", False),  # two phases
+        # a later phase is another project: a phase against none is not alike …
+        ("众诚集团新能源电池项目", "众诚集团新能源电池二期项目", False),
+        ("智能装备产业园", "智能装备产业园二期项目", False),
+        ("丙新材料产业园", "丙新材料产业园（一期）", False),
+        ("众诚电池二期项目", "众诚电池三期项目", False),
+        ("众诚电池2期", "众诚电池第3期", False),
+        # … while the same phase, however written, is still alike
+        ("众诚集团新能源电池二期项目", "众诚集团新能源电池二期项目", True),
+        ("众诚电池（二期）", "众诚电池项目2期", True),  # 二 = 2; the phase may stand anywhere
+        ("众诚电池第十二期", "众诚电池１２期项目", True),  # 十二 = 12, full-width digits folded
+        ("众诚电池二期", "众诚电池生产基地二期项目", True),  # same phase, one name inside the other
         ("电池项目", "锂电池材料", False),  # 电池 is too short to count as contained
         ("汽车零部件", "新能源电池", False),
     ],
@@ -185,6 +197,15 @@ def test_alike_names(first, second, alike):
 
 def test_name_key_strips_stacked_suffixes():
     assert name_key("新能源电池生产线建设项目") == "新能源电池生产线"
+
+
+def test_two_phases_of_one_investor_are_both_counted(book):  # noqa: F811
+    # 众诚集团's first phase and second phase: two projects, not one signed twice
+    book.project("众诚集团新能源电池项目", amount="5亿", signed="2024-01-10", investor="众诚集团")
+    book.project("众诚集团新能源电池二期项目", amount="3亿", signed="2024-03-01", investor="众诚集团")
+    result = book.result("ZS101", "2024-03-31")
+    assert (result.actual, result.facts) == (2, {"duplicates": 0})
+    assert book.result("ZS404", "2024-03-31").status == "met"
 
 
 def test_zs404_the_same_project_signed_twice(book):  # noqa: F811
@@ -236,7 +257,7 @@ def test_the_same_name_signed_by_different_investors_counts_twice(book):  # noqa
 
 def test_a_duplicate_signed_in_another_unit_is_counted_by_the_unit_that_signed_first(book):  # noqa: F811
     book.project("丙新材料产业园", unit="开发区", signed="2024-01-15", started="2024-02-01", investor="丙公司")
-    book.project("丙新材料产业园（一期）", unit="渠沟镇", signed="2024-02-20", started="2024-03-01", investor="丙公司")
+    book.project("丙新材料产业园项目", unit="渠沟镇", signed="2024-02-20", started="2024-03-01", investor="丙公司")
     book.project("渠沟镇自有项目", unit="渠沟镇", signed="2024-03-10", investor="戊公司")
     book.target("ZS101", "4", unit="开发区")
     book.target("ZS101", "4", unit="渠沟镇")

@@ -1,5 +1,6 @@
 """The rule registry: codes, documentation, duplicate codes, selection by prefix, progress."""
 
+import re
 from datetime import date
 from fractions import Fraction
 
@@ -17,8 +18,17 @@ def test_every_rule_of_the_design_is_registered_and_documented():
     for rule in REGISTRY:
         assert rule.severity in ("error", "warning")
         assert rule.clause.startswith("（") and rule.clause.endswith("）")
-        assert "Why:" in rule.doc and "How:" in rule.doc, rule.code
-        assert rule.clause in rule.doc, rule.code  # the docstring quotes the clause it cites
+        # `zs check explain` shows the docstring to people who read Chinese: what, why, how
+        assert [line[:3] for line in rule.doc.splitlines() if line[:3] in ("检查：", "依据：", "计算：")] == ["检查：", "依据：", "计算："], rule.code
+        assert f"依据：{rule.clause}“" in rule.doc, rule.code  # it quotes the opinion's words of the clause it cites
+        assert 4 <= len(rule.doc.splitlines()) <= 10, rule.code
+
+
+def test_rule_docstrings_are_in_chinese():
+    # Commands and metric names (in backticks) and rule codes are typed in ASCII; no English prose.
+    for rule in REGISTRY:
+        prose = re.sub(r"`[^`]*`|ZS\d{3}(\.[a-z_]+)?", "", rule.doc)
+        assert re.findall(r"[A-Za-z]{2,}", prose) == [], rule.code
 
 
 def test_severity_follows_the_opinions_wording():
@@ -70,6 +80,9 @@ def test_a_fresh_registry_refuses_a_second_rule_under_one_code():
         ("ZS3", "ZS3", []),  # the same prefix in both: ignore wins
         (["ZS305", "ZS306"], ["ZS306"], ["ZS305"]),  # lists as well as text
         ("ZS101,", "", ["ZS101"]),  # empty items are skipped
+        ("ZS101，ZS102", None, ["ZS101", "ZS102"]),  # a full-width comma, as a Chinese input method types it
+        ("ZS101、ZS2", "ZS203，", ["ZS101", "ZS201", "ZS202"]),  # 、 separates too
+        ("ＺＳ１０１, zs3０1", None, ["ZS101", "ZS301"]),  # full-width letters and digits folded
     ],
 )
 def test_select_and_ignore_by_longest_prefix(select, ignore, expected):

@@ -16,3 +16,11 @@ def test_readme_walkthrough(zs):
     assert [p["code"] for p in listed] == [code]
     assert "新能源电池项目" in zs.ok("project", "list")
     assert "审计核对通过" in zs.ok("audit", "verify")
+
+
+def test_csv_for_excel_keeps_formula_like_text_as_text(zs):
+    zs.ok("project", "add", "=HYPERLINK(\"http://x\",\"y\")", "--unit", "开发区", "--amount", "1亿", "--investor", "@SUM(1)")
+    text = zs.ok("project", "list", "--format", "csv")
+    assert text.startswith("\ufeff编号,项目名称")
+    row = text.splitlines()[1]
+    assert "'=HYPERLINK" in row and "'@SUM(1)" in row

@@ -44,6 +44,7 @@ CASES = [
     pytest.param(("trip", "days", "--month", "2024-13"), ("月份（--month）", "2024-13", "不是有效月份"), id="days-bad-month"),
     pytest.param(("trip", "days"), ("月份（--month）", "必须填写"), id="days-no-month"),
     pytest.param(("trip", "days", "--month", "2024-03", "--format", "xml"), ("输出格式（--format）", "xml"), id="days-bad-format"),
+    pytest.param(("trip", "days", "--month", "2024-03", "--as-of", "2024-02-30"), ("截至日期（--as-of）", "2024-02-30", "不是有效日期"), id="days-bad-as-of"),
     pytest.param(("trip", "list", "--month", "三月"), ("月份（--month）", "三月"), id="list-bad-month"),
     pytest.param(("trip", "list", "--person", "赵六"), ("人员（--person）", "赵六", "不存在"), id="list-unknown-person"),
 ]

@@ -1,6 +1,7 @@
 """Trips (外出招商): logging, listing, editing, deleting, and the monthly trip days (design §2)."""
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -9,9 +10,9 @@ from zhaoshang.db import Ledger
 from zhaoshang.services.trips import PersonTripDays, minimums_for_year, shortfalls_first, trip_days_by_month
 
 
-def days_of(zs, month):
+def days_of(zs, month, *options):
     """`zs trip days --format json` as {person: row}."""
-    return {row["person"]: row for row in json.loads(zs.ok("trip", "days", "--month", month, "--format", "json"))}
+    return {row["person"]: row for row in json.loads(zs.ok("trip", "days", "--month", month, "--format", "json", *options))}
 
 
 def trip(zs, *persons, start, end, extra=()):
@@ -136,6 +137,49 @@ def test_the_table_groups_units_and_puts_shortfalls_first(leaders):
     assert positions == sorted(positions), table
     assert "未达标（差3天）" in table
     assert "共 7 人：未达标 1 人，达标 5 人" in table
+
+
+def test_a_month_not_over_at_the_as_of_date_is_in_progress_and_fails_nobody(leaders):
+    trip(leaders, "赵主任", start="2024-03-01", end="2024-03-02")  # 2 of 5 so far
+    trip(leaders, "钱主任", start="2024-03-01", end="2024-03-12")  # 12 ≥ 10 already
+    trip(leaders, "李区长", start="2024-03-10", end="2024-03-20")  # runs past the as-of date: 10–15 March = 6 so far
+    trip(leaders, "赵主任", start="2024-04-08", end="2024-04-09")  # in April, wholly after the as-of date
+    march = days_of(leaders, "2024-03", "--as-of", "2024-03-15")
+    outcome = {name: (row["days"], row["minimum"], row["passed"]) for name, row in march.items()}
+    assert outcome == {
+        "王书记": (0, 7, None), "李区长": (6, 14, None), "张镇长": (0, 10, None),
+        "赵主任": (2, 5, None), "钱主任": (12, 10, None), "孙科员": (0, None, None),
+    }  # fmt: skip
+    table = leaders.ok("trip", "days", "--month", "2024-03", "--as-of", "2024-03-15")
+    assert "未达标" not in table.replace("未达标 0 人", "")
+    assert "进行中（还需3天）" in table and "进行中（已满最低天数）" in table and "截至2024-03-15" in table
+    # a month wholly after the as-of date: nothing counted yet, nobody judged
+    april = days_of(leaders, "2024-04", "--as-of", "2024-03-15")
+    assert (april["赵主任"]["days"], april["赵主任"]["minimum"], april["赵主任"]["passed"]) == (0, 5, None)
+    # on the month's last day it is judged: 赵主任 2 < 5, 李区长 11 < 14, 钱主任 12 ≥ 10
+    final = days_of(leaders, "2024-03", "--as-of", "2024-03-31")
+    assert [final[name]["passed"] for name in ("赵主任", "李区长", "钱主任")] == [False, False, True]
+
+
+def test_as_of_defaults_to_today(zs):
+    """Run on any day, the month after today has not begun: in progress, though it has a target."""
+    today = date.today()
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    zs.ok("person", "add", "褚主任", "--unit", "区科技局", "--role", "head")
+    zs.ok("target", "set", "ZS203", "5", "--year", str(year))
+    row = days_of(zs, f"{year}-{month:02d}")["褚主任"]
+    assert (row["days"], row["minimum"], row["passed"]) == (0, 5, None)
+
+
+def test_a_year_without_trip_targets_says_so_and_how_to_set_them(leaders):
+    trip(leaders, "赵主任", start="2025-03-01", end="2025-03-02")
+    rows = days_of(leaders, "2025-03", "--as-of", "2025-04-30")
+    assert (rows["赵主任"]["days"], rows["赵主任"]["minimum"], rows["赵主任"]["passed"]) == (2, None, None)
+    table = leaders.ok("trip", "days", "--month", "2025-03", "--as-of", "2025-04-30")
+    # the leaders' roles have a minimum by the opinion, only not set for 2025; staff have none
+    outcomes = re.findall(r"│ (未设定目标|无天数要求) +│", table)
+    assert sorted(outcomes) == ["无天数要求"] + ["未设定目标"] * 5
+    assert "zs target set ZS201 天数 --year 2025" in table and "zs target copy --from 2024 --to 2025" in table
 
 
 def test_shortfalls_first_ranks_the_largest_shortfall_first():

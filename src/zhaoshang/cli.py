@@ -35,12 +35,20 @@ class ZsGroup(TyperGroup):
         except ZsError as error:
             _fail(error.message, error.hint, error.exit_code)
         except UsageError as error:
+            if type(error).__name__ == "NoArgsIsHelpError":  # `zs project` alone: its help, as asked
+                typer.echo(error.format_message())
+                raise typer.Exit(2) from None
             command = error.ctx.command_path if error.ctx else "zs"
             _fail(_usage_in_chinese(error.format_message()), f"查看用法：{command} --help", 2)
-        except Exception as error:  # a locked or broken file is the user's situation, not a bug
-            if type(error).__module__.startswith(("sqlalchemy", "sqlite3")) and "locked" in str(error):
+        except Exception as error:  # a locked or damaged file is the user's situation, not a bug
+            if type(error).__name__ not in ("OperationalError", "DatabaseError", "IntegrityError"):
+                raise
+            if not type(error).__module__.startswith(("sqlalchemy", "sqlite3")):
+                raise
+            if "locked" in str(error):
                 _fail("账本正被其他人写入，等待超时", "稍后再试一次", 2)
-            raise
+            detail = str(getattr(error, "orig", None) or error).splitlines()[0]
+            _fail(f"账本无法读写：{detail}", "检查账本：zs db check；必要时用 zs db backup 留存的备份恢复", 2)
 
 
 _USAGE_PATTERNS = (
@@ -199,6 +207,12 @@ def _emit_listing(format: str, rows: list[dict], keys: tuple[str, ...], title: s
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _csv_text(value: Any) -> str:
+    """A CSV cell Excel will not run: text starting like a formula gets a leading apostrophe."""
+    text = _text(value)
+    return f"'{text}" if isinstance(value, str) and text.startswith(("=", "+", "-", "@")) else text
 
 
 # --- init, units, persons ---------------------------------------------------------------
@@ -473,7 +487,7 @@ def project_list(
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow([label for _, label in PROJECT_COLUMNS])
         for project in projects:
-            out.writerow([_text(project[key]) for key, _ in PROJECT_COLUMNS])
+            out.writerow([_csv_text(project[key]) for key, _ in PROJECT_COLUMNS])
     else:
         labels = dict(PROJECT_COLUMNS)
         total = sum((p["amount"] for p in projects), Decimal(0))
@@ -601,27 +615,58 @@ def _trip_days_outcome(row) -> str:
         return f"未达标（差{row.shortfall}天）"
     if row.passed:
         return "达标"
-    return "无天数要求" if row.minimum is None else "不考核（未全月任职）"
+    if row.minimum is None:
+        return "未设定目标" if row.target_unset else "无天数要求"
+    if not row.held_throughout:
+        return "不考核（未全月任职）"
+    return "进行中（已满最低天数）" if row.days >= row.minimum else f"进行中（还需{row.minimum - row.days}天）"
+
+
+def _trip_days_caption(rows) -> str:
+    counts = [("未达标", sum(row.passed is False for row in rows)), ("达标", sum(row.passed is True for row in rows))]
+    in_progress = sum(row.in_progress and row.minimum is not None and row.held_throughout for row in rows)
+    counts += [("进行中", in_progress)] if in_progress else []
+    caption = f"共 {len(rows)} 人：" + "，".join(f"{label} {count} 人" for label, count in counts)
+    return caption + "，其余不考核"
+
+
+def _unset_trip_targets_hint(ledger, rows, year: int) -> str | None:
+    """How to set the year's missing minimums (a line of its own: a caption would wrap the command)."""
+    from zhaoshang.services.quota_data import target_years
+    from zhaoshang.services.trips import ROLE_METRICS
+
+    unset = sorted({ROLE_METRICS[row.role] for row in rows if row.target_unset})
+    if not unset:
+        return None
+    hint = f"提示：{year}年未设定每月外出招商天数下限（{'、'.join(unset)}），设定：zs target set {unset[0]} 天数 --year {year}"
+    earlier = [other for other in target_years(ledger) if other < year]
+    if earlier:
+        hint += f"；或沿用{earlier[-1]}年的全部目标：zs target copy --from {earlier[-1]} --to {year}"
+    return hint
 
 
 @trip_app.command("days")
 def trip_days(
     ctx: typer.Context,
     month: Optional[str] = typer.Option(None, "--month", help="月份（YYYY-MM）"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="截至日期；默认今天。当月未过完（或尚未开始）显示为进行中，不判未达标"),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
 ) -> None:
     """每人当月外出招商天数、最低天数及是否达标；按单位分组，未达标者排在前面。
 
-    JSON 的 passed：无天数要求（班子成员、工作人员）或当月未全月任职（不考核）时为 null。
+    天数只计到截至日期；月末晚于截至日期的月份为进行中，不判未达标。
+    JSON 的 passed：无天数要求（班子成员、工作人员）、未设定目标、当月未全月任职或进行中时为 null。
     """
     from zhaoshang.errors import InputError
-    from zhaoshang.parsing import ROLE_LABELS, parse_month
+    from zhaoshang.parsing import ROLE_LABELS, parse_date, parse_month
     from zhaoshang.services.trips import month_trip_days
 
     _check_format(format)
     if month is None:
         raise InputError("月份（--month）：必须填写", "例如：zs trip days --month 2024-03")
-    rows = month_trip_days(_ledger(ctx), month)
+    as_of_date = parse_date(as_of, "截至日期（--as-of）") if as_of else date.today()
+    ledger = _ledger(ctx)
+    rows = month_trip_days(ledger, month, as_of_date)
     if format == "json":
         emit_json([row.as_json() for row in rows])
         return
@@ -632,14 +677,16 @@ def trip_days(
         unit = row.unit if row.unit != previous_unit else ""
         previous_unit = row.unit
         table_rows.append([unit, row.person, ROLE_LABELS[row.role], row.days, row.minimum, _trip_days_outcome(row)])
-    failed = sum(row.passed is False for row in rows)
-    passed = sum(row.passed is True for row in rows)
+    in_progress = any(row.in_progress for row in rows)
     emit_table(
-        f"{year}年{month_number}月外出招商天数",
+        f"{year}年{month_number}月外出招商天数" + (f"（截至{as_of_date.isoformat()}，进行中）" if in_progress else ""),
         ["单位", "姓名", "职务类别", "外出天数", "最低天数", "结果"],
         table_rows,
-        caption=f"共 {len(rows)} 人：未达标 {failed} 人，达标 {passed} 人，其余不考核（无天数要求，或当月未全月任职）",
+        caption=_trip_days_caption(rows),
     )
+    hint = _unset_trip_targets_hint(ledger, rows, year)
+    if hint:
+        typer.echo(hint)
 
 # --- targets, indicators, funds, buildings, meetings, checks (issue 4) -------------------
 
@@ -667,6 +714,25 @@ def target_set(
     whom = f"{target['unit']}的" if target["unit"] else "全区"
     was = "" if target["previous"] is None else f"（原为 {_text(target['previous'])}）"
     typer.echo(f"已设定{target['year']}年{whom}目标 {target['metric']} {target['label']}：{target['display']}{was}")
+
+
+@target_app.command("copy")
+def target_copy(
+    ctx: typer.Context,
+    source: str = typer.Option(..., "--from", help="从这一年度复制，如 2024"),
+    destination: str = typer.Option(..., "--to", help="复制到这一年度，如 2025"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="目标年度已有的同一指标（同一单位）也改为源年度的值；默认保留"),
+) -> None:
+    """把一个年度的全部目标（全区及分解到单位的）复制到另一年度；已有的默认保留。"""
+    from zhaoshang.services.quota_data import copy_targets
+
+    copied = copy_targets(_ledger(ctx), _state(ctx).actor, source, destination, overwrite)
+    text = f"已将{copied['from']}年目标复制到{copied['to']}年：新增{copied['copied']}项，保留已有{copied['kept']}项"
+    if overwrite:
+        text += f"，覆盖{copied['overwritten']}项"
+    elif copied["kept"]:
+        text += f"（要改为{copied['from']}年的值，加 --overwrite）"
+    typer.echo(text)
 
 
 @target_app.command("list")
@@ -840,11 +906,20 @@ def _summary_line(report) -> str:
 
     counts = Counter(result.status for result in report.results)
     statuses = "、".join(f"{label}{counts[status]}" for status, label in STATUS_LABELS.items() if counts[status])
+    unjudged = sum(map(_unjudged_error, report.results))
     verdict = "通过" if report.ok else "未通过"
     return (
         f"{report.as_of}（序时进度{progress_text(report.progress)}）检查{len(report.results)}项：{statuses or '无'}；"
-        f"未通过的错误{report.errors}项、警告{report.warnings}项 —— {verdict}"
+        f"未通过的错误{report.errors}项、警告{report.warnings}项"
+        + (f"；错误级无数据{unjudged}项（未判定，请补录数据或目标）" if unjudged else "")
+        + f" —— {verdict}"
     )
+
+
+def _unjudged_error(result) -> bool:
+    """An error-severity result with no data (no target for the year, no figures yet): not judged,
+    so it cannot fail — and a cron job that heard nothing would take silence for a pass."""
+    return result.status == "no_data" and result.severity == "error"
 
 
 def _emit_report_json(data: dict) -> None:
@@ -869,7 +944,10 @@ def check_quotas(
     ignore: Optional[str] = typer.Option(None, "--ignore", help="不检查这些规则：逗号分隔的代码前缀；最长的前缀优先"),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="有未通过的错误也以 0 退出"),
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="只输出未通过的项；全部通过时什么也不输出（供 cron 发邮件）"),
+    quiet: bool = typer.Option(
+        False, "-q", "--quiet",
+        help="表格只输出未通过的项和无数据（未判定）的错误级项；全部通过时什么也不输出（供 cron 发邮件）。--format json 不受影响，总是输出完整结果",
+    ),  # fmt: skip
 ) -> None:
     """对照意见检查考核指标。退出码：0 通过，1 有错误级未通过，2 输入有误。"""
     from zhaoshang.parsing import parse_date
@@ -881,12 +959,10 @@ def check_quotas(
     REGISTRY.select(select, ignore)  # a bad code is exit 2 before the ledger is opened
     with _ledger(ctx).read() as connection:
         report = run_checks(connection, as_of_date, select, ignore)
-    shown = report.failures if quiet else report.results
-    if format == "json":
-        if shown or not quiet:
-            data = report.to_json()
-            _emit_report_json(data | {"results": [result for result in data["results"] if not (quiet and result["passed"])]})
+    if format == "json":  # a stable interface: one whole object, whatever -q says
+        _emit_report_json(report.to_json())
     elif quiet:
+        shown = [result for result in report.results if not result.passed or _unjudged_error(result)]
         for result in _failures_first(shown):
             subject = f"（{result.subject}）" if result.subject else ""
             typer.echo(f"{result.code} {SEVERITY_LABELS[result.severity]} {result.title}{subject} {result.period} {result.status_label}：{result.message}")
@@ -1181,12 +1257,15 @@ def db_backup(ctx: typer.Context, path: str = typer.Argument(..., help="备份�
 
 @db_app.command("check")
 def db_check(ctx: typer.Context) -> None:
-    """检查账本文件的完整性和外键。"""
+    """检查账本文件的完整性、外键和数据表。"""
+    from zhaoshang.db import missing_tables
+
     ledger = _ledger(ctx)
     with ledger.read() as connection:
         integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
         foreign = list(connection.exec_driver_sql("PRAGMA foreign_key_check"))
     problems = [line for line in integrity if line != "ok"] + [f"{row[0]} 第{row[1]}行引用了不存在的 {row[2]}" for row in foreign]
+    problems += [f"缺少数据表 {table}" for table in missing_tables(ledger)]
     if problems:
         for problem in problems:
             typer.echo(f"问题：{problem}", err=True)

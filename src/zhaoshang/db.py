@@ -81,16 +81,22 @@ def read_header(path: Path) -> tuple[int, int]:
 
 
 def run_migrations(engine: "Engine", revision: str = "head") -> None:
-    """Apply the package's Alembic migrations up to `revision` (imports Alembic: only when needed)."""
+    """Apply the package's Alembic migrations up to `revision` on a new connection."""
+    with engine.connect() as connection:
+        migrate(connection, revision)
+        connection.commit()
+
+
+def migrate(connection: "Connection", revision: str = "head") -> None:
+    """Apply the migrations on an open connection, inside its transaction if it has one
+    (imports Alembic: only when needed)."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.connect() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-        connection.commit()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
 
 
 class Ledger:
@@ -116,7 +122,7 @@ class Ledger:
             )
         ledger = cls(path, make_engine(path))
         if version < SCHEMA_VERSION:
-            ledger._upgrade(version, actor)
+            ledger._upgrade(actor)
         return ledger
 
     @classmethod
@@ -140,13 +146,32 @@ class Ledger:
             raise
         return cls(path, engine)
 
-    def _upgrade(self, version: int, actor: str) -> None:
-        backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
-        self.backup(backup)
-        run_migrations(self.engine)
+    def _upgrade(self, actor: str) -> None:
+        """Upgrade under the write lock, so that of several zs started at once (cron, two clerks)
+        one keeps a copy and upgrades while the others wait, then find the work done."""
+        from zhaoshang.audit import Writer
         from zhaoshang.services.setup import after_upgrade
 
-        after_upgrade(self, from_version=version, actor=actor)
+        with self.engine.connect().execution_options(zs_write=True) as connection:
+            with connection.begin():
+                version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+                if version >= SCHEMA_VERSION:
+                    return
+                self._keep_copy(version)
+                migrate(connection)
+                writer = Writer(connection, f"v{version}→v{SCHEMA_VERSION}")
+                after_upgrade(writer, from_version=version)
+                writer.finish(actor=actor, action="upgrade", at=self.clock())
+
+    def _keep_copy(self, version: int) -> Path:
+        """A copy of the ledger as it was, beside it: NAME.vN.bak (NAME.vN.2.bak … if taken)."""
+        copy = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        number = 2
+        while copy.exists():
+            copy = self.path.with_name(f"{self.path.name}.v{version}.{number}.bak")
+            number += 1
+        # A reader beside our write lock sees the file as it is (WAL): no writer can change it meanwhile.
+        return self.backup(copy)
 
     @contextmanager
     def read(self) -> Iterator["Connection"]:
@@ -169,8 +194,12 @@ class Ledger:
     def backup(self, target: str | Path) -> Path:
         """A consistent copy of the ledger, taken with SQLite's online backup API."""
         target = Path(target)
+        if not str(target).strip() or target.is_dir():
+            raise LedgerError(f"备份文件路径：'{target}' 不是文件", "例如：zs db backup 备份/招商-2024-10-31.sqlite")
         if target.exists():
             raise LedgerError(f"备份文件已存在，不会覆盖：{target}", "换一个备份文件名")
+        if not target.parent.exists():
+            raise LedgerError(f"文件夹不存在：{target.parent}", "先建好文件夹，或换一个路径")
         source = sqlite3.connect(self.path)
         try:
             destination = sqlite3.connect(target)
@@ -178,6 +207,9 @@ class Ledger:
                 source.backup(destination)
             finally:
                 destination.close()
+        except sqlite3.Error as error:
+            target.unlink(missing_ok=True)
+            raise LedgerError(f"无法写入备份文件：{target}（{error}）", "检查文件夹是否可写、磁盘是否已满") from None
         finally:
             source.close()
         return target
@@ -185,3 +217,11 @@ class Ledger:
     def close(self) -> None:
         self.engine.dispose()
 
+
+def missing_tables(ledger: Ledger) -> list[str]:
+    """Tables of the current schema that the file lacks (a ledger damaged by hand)."""
+    from zhaoshang.audit import AUDITED_TABLES
+
+    with ledger.read() as connection:
+        present = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return [table for table in (*AUDITED_TABLES, "audit_log") if table not in present]

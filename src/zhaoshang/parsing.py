@@ -16,9 +16,12 @@ from zhaoshang.errors import InputError
 YUAN_PER_WAN = 10_000
 YUAN_PER_YI = 100_000_000
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－／　", "0123456789.,-/ ")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－／　：", "0123456789.,-/ :")
 
-_AMOUNT_RE = re.compile(r"^(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>亿元|亿|万元|万|元)?$")
+# Thousands separators only where they belong (1,200万; 12,345.6): `1,20万` is a typo, not 120万.
+_AMOUNT_RE = re.compile(r"^(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>亿元|亿|万元|万|元)?$")
+# No project, fund or statistic reaches 1000万亿元; a larger figure is a typing slip (and no SQLite integer).
+MAX_YUAN = 10**15
 
 
 def normalize_text(value: str) -> str:
@@ -28,13 +31,13 @@ def normalize_text(value: str) -> str:
 
 def parse_amount(value: str | int | Decimal, field: str = "总投资") -> int:
     """Parse `1.2亿`, `1.2亿元`, `12000万`, `12000万元` or a bare number (万元) into whole yuan."""
-    text = normalize_text(str(value)).replace(",", "")
+    text = normalize_text(str(value))
     match = _AMOUNT_RE.match(text)
     hint = "金额写作 1.2亿、12000万 或 12000（单位万元），例如 --amount 1.2亿"
     if not match:
         raise InputError(f"{field}：'{value}' 不是有效金额", hint)
     try:
-        number = Decimal(match["number"])
+        number = Decimal(match["number"].replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
         raise InputError(f"{field}：'{value}' 不是有效金额", hint) from None
     scale = {"亿元": YUAN_PER_YI, "亿": YUAN_PER_YI, "元": 1}.get(match["unit"] or "", YUAN_PER_WAN)
@@ -43,6 +46,8 @@ def parse_amount(value: str | int | Decimal, field: str = "总投资") -> int:
         raise InputError(f"{field}：'{value}' 精确到元以下，无法精确记录", "金额最小单位为元（0.0001万元）")
     if yuan <= 0:
         raise InputError(f"{field}：'{value}' 必须大于零", hint)
+    if yuan >= MAX_YUAN:
+        raise InputError(f"{field}：'{value}' 超过1000万亿元，应是输入有误", hint)
     return int(yuan)
 
 

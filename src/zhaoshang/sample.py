@@ -231,7 +231,7 @@ class SampleYear:
         def add_twin() -> None:
             original = show_project(self.ledger, original_code)
             fields = ProjectFields(
-                name=f"{original['name'].removesuffix('项目')}（一期）项目", unit="渠沟镇", amount=str(original["amount"]),
+                name=f"{original['name'].removesuffix('项目')}生产基地项目", unit="渠沟镇", amount=str(original["amount"]),
                 code="XS2024151", investor=original["investor"], industry=original["industry"],
                 channel=original["channel"], signed="2024-10-15",
             )  # fmt: skip

@@ -63,64 +63,54 @@ def _indicator_result(connection: "Connection", year: int, as_of: date, metric: 
 
 @rule("ZS301", "new-enterprises", "培育规上工业企业", "（四）", "error")
 def new_enterprises(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """New above-scale industrial enterprises (新增规上工业企业) of the year.
-
-    Why: （四） “培育规上工业企业20家以上”.
-
-    How: the latest `new_enterprises` indicator of the year for a month no later than as_of's
-    (`zs indicator set new_enterprises N --month YYYY-MM`, year to date). With M that month,
-    it passes when ≥ target × M/12 (on_track) or the target (met); below, behind, and missed
-    when M is December. No figure yet: no_data.
+    """检查：当年培育（新增）规上工业企业家数。
+    依据：（四）“培育规上工业企业20家以上”。
+    计算：取统计局发布的年初至当月累计数（`zs indicator set new_enterprises 家数 --month YYYY-MM`）中，
+    当年、不晚于检查日所在月的最近一个月 M 的数值。它累计到 M 月末，故对照 目标 × M ÷ 12：
+    不少于为超序时，达到全年目标为达标，低于为落后序时；M 为12月仍未达到为未完成。
+    尚无当年数据为无数据。
     """
     return _indicator_result(connection, year, as_of, "ZS301", "new_enterprises", cumulative=True)
 
 
 @rule("ZS302", "value-added-growth", "规上制造业增加值增长", "（四）", "error")
 def value_added_growth(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Growth of above-scale manufacturing value added (规上制造业增加值增速), in %.
-
-    Why: （四） “规上制造业增加值增长10%”.
-
-    How: the latest `value_added_growth` indicator of the year (year-to-date growth, %) against
-    the target as it stands — a growth rate has no progress scaling: below it is behind,
-    missed when the figure is December's. No figure yet: no_data.
+    """检查：规上制造业增加值增速（%）。
+    依据：（四）“规上制造业增加值增长10%”。
+    计算：取当年、不晚于检查日所在月的最近一个月的 `value_added_growth`（年初至该月累计增速，%）。
+    增速不按序时折算，按当前数值对照目标：低于为落后，该月为12月仍低于为未完成。
+    尚无当年数据为无数据。
     """
     return _indicator_result(connection, year, as_of, "ZS302", "value_added_growth", cumulative=False)
 
 
 @rule("ZS303", "industrial-output", "规上工业总产值", "（四）", "error")
 def industrial_output(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Above-scale industrial output (规上工业总产值), in 万元.
-
-    Why: （四） “确保全年规上工业总产值达330亿元以上” — 确保, an error.
-
-    How: the latest `output` indicator of the year (year to date, 万元) against target × M/12
-    for its month M, as ZS301.
+    """检查：规上工业总产值（万元）。
+    依据：（四）“确保全年规上工业总产值达330亿元以上”——“确保”，故为错误。
+    计算：取当年、不晚于检查日所在月的最近一个月 M 的 `output`（年初至该月累计，万元），
+    同 ZS301 对照 目标 × M ÷ 12；M 为12月仍未达到为未完成。尚无当年数据为无数据。
     """
     return _indicator_result(connection, year, as_of, "ZS303", "output", cumulative=True)
 
 
 @rule("ZS304", "investment-pull", "拉动制造业投资增长", "（四）", "error")
 def investment_pull(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Pull of manufacturing investment growth (拉动制造业投资增长), in 个百分点.
-
-    Why: （四） “拉动制造业投资增长38.8个百分点”.
-
-    How: the latest `investment_pull` indicator of the year against the target as it stands,
-    as ZS302.
+    """检查：拉动制造业投资增长（个百分点）。
+    依据：（四）“拉动制造业投资增长38.8个百分点”。
+    计算：取当年、不晚于检查日所在月的最近一个月的 `investment_pull`（年初至该月累计），
+    同 ZS302 按当前数值对照目标，不按序时折算。尚无当年数据为无数据。
     """
     return _indicator_result(connection, year, as_of, "ZS304", "investment_pull", cumulative=False)
 
 
 @rule("ZS305", "funds-set-up", "组建产业引导基金、天使基金", "（十）", "warning")
 def funds_set_up(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Funds set up in the year: industry guidance funds and an angel fund.
-
-    Why: （十） “力争组建2支产业引导基金和1支天使基金” — 力争, a warning.
-
-    How: for each kind (ZS305.guidance, ZS305.angel) the funds of that kind with a set-up
-    date in [1 January, as_of]. No progress meaning: before 31 December a shortfall is
-    in_progress, on 31 December missed. One result per kind.
+    """检查：当年组建的产业引导基金、天使基金支数。
+    依据：（十）“力争组建2支产业引导基金和1支天使基金”——“力争”，故为警告。
+    计算：按类型统计组建日期在当年1月1日至检查日（含）的基金（`zs fund add`），
+    分别对照 ZS305.guidance（2支）、ZS305.angel（1支），每类一条结果。
+    没有序时之分：达到为达标；12月31日前未达到为进行中，不判未通过；12月31日仍未达到为未完成。
     """
     counts = dict(
         connection.exec_driver_sql(
@@ -145,14 +135,11 @@ def funds_set_up(connection: "Connection", year: int, as_of: date) -> list[Resul
 
 @rule("ZS306", "hq-buildings", "镇街总部经济楼宇", "（七）", "warning")
 def hq_buildings(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """One headquarters building (总部经济楼宇) per town and street, with revenue and tax.
-
-    Why: （七） “每个镇街打造一栋总部经济楼宇，力争营业收入达到亿元以上、税收千万元以上” — 力争, a warning.
-
-    How: for each unit of kind town or street, its buildings recorded for the year whose
-    revenue ≥ ZS306.revenue (10,000万元) and tax ≥ ZS306.tax (1,000万元), against
-    ZS306.buildings (1; a unit's own target wins). No progress meaning: before 31 December a
-    shortfall is in_progress, on 31 December missed. One result per town and street.
+    """检查：每个镇、街道打造一栋总部经济楼宇。
+    依据：（七）“每个镇街打造一栋总部经济楼宇，力争营业收入达到亿元以上、税收千万元以上”——“力争”，故为警告。
+    计算：对每个镇、街道，统计登记为当年（`zs building set`）、营业收入不少于 ZS306.revenue（1亿元）
+    且税收不少于 ZS306.tax（1000万元）的楼宇栋数，对照 ZS306.buildings（1栋；本单位另设的以本单位为准），
+    每个镇街一条结果。判定同 ZS305：12月31日前未达到为进行中。没有登记镇、街道为无数据。
     """
     revenue, tax = target_value(connection, "ZS306.revenue", year), target_value(connection, "ZS306.tax", year)
     if revenue is None or tax is None:

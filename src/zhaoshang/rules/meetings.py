@@ -17,15 +17,11 @@ _TITLES = {"dispatch": "每月招商引资工作调度会", "project": "每月�
 
 @rule("ZS401", "monthly-meetings", "每月调度会、推进会", "（十七）", "error")
 def monthly_meetings(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """A dispatch meeting (调度会) and a project meeting (推进会) every month.
-
-    Why: （十七） “每月召开招商引资工作调度会和项目推进会，梳理调度项目推进情况……量化工作序时”.
-
-    How: for each month of the year whose last day is on or before as_of, the meetings of
-    each kind held in it (`zs meeting add --kind dispatch|project --on DATE`), against
-    ZS401.dispatch and ZS401.project (1 each): met, else missed. The month holding as_of, if
-    as_of is not its last day, is in_progress unless already met; it does not fail. One
-    result per month and kind.
+    """检查：每月召开招商引资工作调度会和项目推进会。
+    依据：（十七）“每月召开招商引资工作调度会和项目推进会”。
+    计算：当年1月至检查日所在月，逐月按类型统计会议日期在该月的会议（`zs meeting add`），
+    对照 ZS401.dispatch、ZS401.project（各1次），每月每类一条结果：达到为达标，
+    月已过完仍未达到为未完成；检查日所在月如未到月末，为进行中（已达到的为达标），不判未通过。
     """
     counts = {
         (month, kind): count

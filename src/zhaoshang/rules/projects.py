@@ -6,8 +6,10 @@ once. Money is compared in whole 元 in SQL.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, timedelta
+from functools import lru_cache
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -134,19 +136,13 @@ def _count_results(connection: "Connection", metric: str, year: int, as_of: date
 
 @rule("ZS101", "major-projects-signed", "签约亿元以上项目", "（四）", "error")
 def major_projects_signed(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Major projects (亿元以上) signed in the year, against the year's target and the progress.
-
-    Why: （四） “2024年签约亿元以上项目117个”; （十八） the bureau reports every month
-    “按序时进度进行通报”.
-
-    How: count the projects with a signing date in [1 January, as_of] and an amount of at
-    least 10,000万元 (1亿元), terminated ones excluded, a project signed twice counted once
-    (ZS404: of a group of one investor's alike signings the earliest counts, a later one is
-    left out and the message says how many were). With p = 序时进度 at as_of =
-    (m − 1 + d / days in the month) / 12, the count passes when it is ≥ target × p
-    (on_track, or met once it reaches the target); below that it is behind, and missed when
-    as_of is 31 December. A unit with its own ZS101 target for the year (任务分解) gets its
-    own result, counting the projects it is responsible for.
+    """检查：当年签约的亿元以上项目个数，对照年度目标和序时进度。
+    依据：（四）“2024年签约亿元以上项目117个”；（十八）“按序时进度进行通报”。
+    计算：签约日期在当年1月1日至检查日（含）、总投资不少于1亿元（10,000万元）的项目个数；
+    已终止的不计，同一项目重复签约（见 ZS404）只计最早签约的一条，说明中写明剔除几个。
+    序时进度 p =（月份 − 1 + 日 ÷ 当月天数）÷ 12。个数不少于 目标 × p 为超序时，达到年度目标为达标，
+    低于 目标 × p 为落后序时；12月31日仍未达到年度目标为未完成。当年未设定目标为无数据。
+    设有本单位 ZS101 目标（任务分解）的单位，另按本单位负责的项目单独判定。
     """
     tallies = _tallies(connection, year, as_of)["signed"]
     return _count_results(connection, "ZS101", year, as_of, tallies, with_progress=True)
@@ -154,15 +150,12 @@ def major_projects_signed(connection: "Connection", year: int, as_of: date) -> l
 
 @rule("ZS102", "major-projects-started", "新开工亿元以上项目", "（四）", "error")
 def major_projects_started(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Major projects (亿元以上) started in the year, against the year's target and the progress.
-
-    Why: （四） “新开工亿元以上项目79个”.
-
-    How: count the projects with a start date in [1 January, as_of] and an amount of at least
-    10,000万元, whatever year they were signed in (a project signed last year and started
-    this year counts), terminated ones excluded, the later signing of a project signed twice
-    left out as in ZS101. Judged against target × 序时进度 as ZS101; per-unit results for
-    units with their own ZS102 target.
+    """检查：当年新开工的亿元以上项目个数，对照年度目标和序时进度。
+    依据：（四）“新开工亿元以上项目79个”。
+    计算：开工日期在当年1月1日至检查日（含）、总投资不少于1亿元的项目个数，不论哪一年签约
+    （上年签约、今年开工的也计入）；已终止的不计，重复签约（见 ZS404）中后签约的那条不计。
+    判定同 ZS101：对照 目标 × 序时进度，12月31日未达到为未完成。
+    设有本单位 ZS102 目标的单位另行判定。
     """
     tallies = _tallies(connection, year, as_of)["started"]
     return _count_results(connection, "ZS102", year, as_of, tallies, with_progress=True)
@@ -170,14 +163,11 @@ def major_projects_started(connection: "Connection", year: int, as_of: date) -> 
 
 @rule("ZS103", "mega-project-signed", "50亿元以上项目突破", "（四）", "warning")
 def mega_project_signed(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """A mega project (50亿元以上) signed in the year.
-
-    Why: （四） “力争50亿元以上项目实现突破” — 力争 (strive for), hence a warning.
-
-    How: count the projects with a signing date in [1 January, as_of] and an amount of at
-    least 500,000万元 (50亿元), terminated ones excluded, a project signed twice counted once
-    as in ZS101. A breakthrough has no progress meaning: before 31 December the result is
-    in_progress unless the target (≥ 1) is already met; on 31 December a shortfall is missed.
+    """检查：当年是否签约了50亿元以上项目（实现突破）。
+    依据：（四）“力争50亿元以上项目实现突破”——“力争”，故为警告。
+    计算：签约日期在当年1月1日至检查日（含）、总投资不少于50亿元（500,000万元）的项目个数，
+    已终止的不计，重复签约只计一次。“突破”没有序时之分：达到目标（1个）为达标；
+    12月31日前未达到为进行中，不判未通过；12月31日仍未达到为未完成。
     """
     tallies = _tallies(connection, year, as_of)["mega"]
     return _count_results(connection, "ZS103", year, as_of, tallies, with_progress=False)
@@ -205,15 +195,12 @@ def _rate_results(connection: "Connection", metric: str, year: int, as_of: date,
 
 @rule("ZS104", "start-rate", "签约项目开工率", "（十六）", "warning")
 def start_rate(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Start rate of the year's signed major projects.
-
-    Why: （十六） “力争签约项目开工率、开工项目纳统率指标分别达到75%和80%以上” — 力争, a warning.
-
-    How: the cohort is what ZS101 counts (live projects ≥ 10,000万元 signed in [1 January,
-    as_of], a project signed twice once); the rate is those with a start date on or before
-    as_of divided by the cohort, a fraction (0.935). Judged as it stands, with no progress
-    scaling: below the target it is behind (missed on 31 December). An empty cohort is
-    no_data and does not fail. Per-unit results for units with their own ZS104 target.
+    """检查：当年签约的亿元以上项目中已开工的比例（签约项目开工率）。
+    依据：（十六）“力争签约项目开工率、开工项目纳统率指标分别达到75%和80%以上”——“力争”，故为警告。
+    计算：基数为 ZS101 所计的项目（当年1月1日至检查日签约、总投资不少于1亿元、未终止、
+    重复签约只计一次）；开工率 = 其中开工日期不晚于检查日的个数 ÷ 基数（如 0.935）。
+    按当前数值对照目标（75%），不按序时折算：低于目标为落后，12月31日仍低于为未完成。
+    基数为0时为无数据，不判未通过。设有本单位 ZS104 目标的单位另行计算。
     """
     tallies = _tallies(connection, year, as_of)["signed"]
     return _rate_results(connection, "ZS104", year, as_of, tallies, ("开工率", f"{year}年签约亿元以上项目", "开工"))
@@ -221,14 +208,11 @@ def start_rate(connection: "Connection", year: int, as_of: date) -> list[Result]
 
 @rule("ZS105", "inclusion-rate", "开工项目纳统率", "（十六）", "warning")
 def inclusion_rate(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Inclusion rate (纳统率) of the year's started major projects.
-
-    Why: （十六） “开工项目纳统率……达到……80%以上” (力争, a warning).
-
-    How: the cohort is what ZS102 counts (live projects ≥ 10,000万元 started in [1 January,
-    as_of], whatever their signing year, a project signed twice once); the rate is those with
-    an inclusion date (入库纳统) on or before as_of divided by the cohort. Judged as ZS104; an
-    empty cohort is no_data.
+    """检查：当年新开工的亿元以上项目中已入库纳统的比例（开工项目纳统率）。
+    依据：（十六）“力争签约项目开工率、开工项目纳统率指标分别达到75%和80%以上”——“力争”，故为警告。
+    计算：基数为 ZS102 所计的项目（当年1月1日至检查日开工、总投资不少于1亿元、不论签约年份、
+    未终止、重复签约只计一次）；纳统率 = 其中纳统日期不晚于检查日的个数 ÷ 基数。
+    判定同 ZS104（目标80%）；基数为0时为无数据。设有本单位 ZS105 目标的单位另行计算。
     """
     tallies = _tallies(connection, year, as_of)["started"]
     return _rate_results(connection, "ZS105", year, as_of, tallies, ("纳统率", f"{year}年新开工亿元以上项目", "纳统"))
@@ -250,14 +234,11 @@ def _listing(projects: list[dict]) -> str:
 
 @rule("ZS402", "handler-assigned", "签约项目专人推进", "（三）", "error")
 def handler_assigned(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Every signed project has a handler (专人) until it produces.
-
-    Why: （三） “建立重点招商项目闭环管理……确保签约项目专人推进，推动签约项目早投产早见效”.
-
-    How: the projects signed on or before as_of, not terminated and not yet producing (投产)
-    as of as_of — a handler's work ends when the project produces. The figure is the share of
-    them with a handler, against the ZS402 target (1 = all); the message names the projects
-    without one. No such project: no_data. A shortfall is behind (missed on 31 December).
+    """检查：签约项目是否都有专人推进。
+    依据：（三）“确保签约项目专人推进，推动签约项目早投产早见效”。
+    计算：签约日期不晚于检查日、未终止、到检查日尚未投产的项目（不论哪年签约；投产后专人任务结束），
+    其中已指定专人的比例，对照 ZS402（1，即全部）；说明中列出没有专人的项目。
+    按当前数值判定：低于目标为落后，12月31日为未完成。没有这样的项目为无数据。
     """
     target = target_value(connection, "ZS402", year)
     if target is None:
@@ -285,15 +266,12 @@ def handler_assigned(connection: "Connection", year: int, as_of: date) -> list[R
 
 @rule("ZS403", "stalled-projects", "停滞项目", "（十九）", "warning")
 def stalled_projects(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Projects that wait too long: signed and not started, or started and not included.
-
-    Why: （十九） “及时整治停滞项目，依法按协议果断采取措施及时止损”; （三） 落地、开工……环节管控.
-
-    How: as of as_of, a live project signed more than ZS403.unstarted_days days ago (180) with
-    no start date on or before as_of, or started more than ZS403.unincluded_days days ago (90)
-    with no inclusion date on or before as_of, whatever year it was signed in. Days waited =
-    as_of − the signing (or start) date. One result per such project (subject: its code;
-    actual: days waited; target: the limit), behind; none: one met result.
+    """检查：停滞项目——签约后久未开工，或开工后久未纳统。
+    依据：（十九）“及时整治停滞项目，依法按协议果断采取措施及时止损”。
+    计算：未终止的项目（已标记停滞的也在内，不论哪年签约）中，到检查日签约已超过
+    ZS403.unstarted_days（180天）而检查日前未开工的，或开工已超过 ZS403.unincluded_days（90天）而
+    检查日前未纳统的。等待天数 = 检查日 − 签约（或开工）日期。每个项目一条结果（对象为项目编号，
+    实际为等待天数，目标为限定天数），为落后（12月31日为未完成）；没有则为一条达标结果。
     """
     unstarted = target_value(connection, "ZS403.unstarted_days", year)
     unincluded = target_value(connection, "ZS403.unincluded_days", year)
@@ -352,9 +330,39 @@ def name_key(name: str) -> str:
     return text
 
 
+# A phase of a project: 一期, 二期, 2期, 第三期, （一期）, 十二期. Another phase is another project.
+_PHASE_RE = re.compile(r"第?([0-9]+|[一二三四五六七八九十]+)期")
+_CHINESE_DIGITS = {digit: value for value, digit in enumerate("一二三四五六七八九", start=1)}
+
+
+def _phase_number(numeral: str) -> int | str:
+    """2 for 2 and 二, 12 for 十二, 20 for 二十; a numeral not understood stays as text."""
+    if numeral.isdigit():
+        return int(numeral)
+    tens, ten, ones = numeral.partition("十")
+    if not ten:
+        return _CHINESE_DIGITS.get(numeral, numeral)
+    if (tens and tens not in _CHINESE_DIGITS) or (ones and ones not in _CHINESE_DIGITS):
+        return numeral
+    return _CHINESE_DIGITS.get(tens, 1) * 10 + _CHINESE_DIGITS.get(ones, 0)
+
+
+@lru_cache(maxsize=8192)
+def phases_and_key(name: str) -> tuple[tuple, str]:
+    """The phases a project name names (sorted; empty when none) and its name_key without them:
+    `众诚电池二期项目` → ((2,), '众诚电池')."""
+    text = unicodedata.normalize("NFKC", name)
+    phases = tuple(sorted((_phase_number(match[1]) for match in _PHASE_RE.finditer(text)), key=str))
+    return phases, name_key(_PHASE_RE.sub("", text))
+
+
 def names_alike(first: str, second: str) -> bool:
-    """Equal after name_key, or one key inside the other and the shorter at least 4 characters."""
-    a, b = sorted((name_key(first), name_key(second)), key=len)
+    """The same phase (一期 and 1期 alike; 二期 and none not), and then the names without the phase
+    equal after name_key, or one inside the other and the shorter at least 4 characters."""
+    (first_phases, first_key), (second_phases, second_key) = phases_and_key(first), phases_and_key(second)
+    if first_phases != second_phases:
+        return False
+    a, b = sorted((first_key, second_key), key=len)
     return a == b or (len(a) >= _MIN_CONTAINED and a in b)
 
 
@@ -413,18 +421,13 @@ def later_signings(connection: "Connection", year: int, as_of: date) -> frozense
 
 @rule("ZS404", "signed-twice", "同一项目重复签约", "（十六）", "warning")
 def signed_twice(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """The same project signed twice: same investor, alike name. It is counted once.
-
-    Why: （十六） “引导求真务实，避免包装项目、‘以次充好’”.
-
-    How: among live projects signed on or before as_of, those whose investor is the same
-    (ignoring case and spaces) and whose names are alike: equal once full-width characters
-    are folded, punctuation and spaces dropped and a trailing 项目/工程/建设 removed, or one
-    such name containing the other (at least 4 characters). A group is reported when one of
-    its signings falls in the year: one result per group (subject: the codes in signing
-    order; actual: the signings; target: 1), so that the entries are merged or all but one
-    terminated. Meanwhile ZS101–ZS105 count the group once: the earliest signing (a tie: the
-    one entered first) counts, the later ones are left out. None: one met result.
+    """检查：同一项目重复签约（同一投资方、名称相近）。
+    依据：（十六）“引导求真务实，避免包装项目、‘以次充好’”。
+    计算：检查日前签约、未终止的项目中，投资方相同（不计大小写和空格）且名称相近的归为一组。
+    名称相近：统一全角半角、去掉标点空格和结尾的“项目”“工程”“建设”后相同，或较短者（至少4个字）
+    包含在较长者之中；但期数不同的（一期与二期，或一个标有期数、一个没有）是不同的项目，不算相近。
+    组内有当年签约的，每组一条结果（对象为按签约先后排列的项目编号），为落后（12月31日为未完成），
+    请合并或终止多余的登记。ZS101–ZS105 每组只计最早签约的一条（同日签约的计先登记的）。
     """
     first = date(year, 1, 1).isoformat()
     over = year_over(as_of)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 RuleFunction = Callable[["Connection", int, date], list[Result]]
 SEVERITIES = ("error", "warning")
 _CODE_RE = re.compile(r"^ZS\d{3}$")
+_SEPARATORS = re.compile("[,，、]")
 
 
 class DuplicateRuleError(RuntimeError):
@@ -80,11 +82,13 @@ class Registry:
         raise InputError(f"规则代码：'{code}' 不存在", f"可用代码：{'、'.join(rule.code for rule in self)}；查看全部：zs check rules")
 
     def prefixes(self, codes: str | Iterable[str] | None, field: str) -> list[str]:
-        """Comma-separated code prefixes, each matching at least one rule."""
+        """Comma-separated code prefixes, each matching at least one rule. Full-width text as a
+        Chinese input method types it is folded first (ＺＳ１０１), and ，、 separate as , does."""
         if codes is None:
             return []
-        items = codes.split(",") if isinstance(codes, str) else list(codes)
-        prefixes = [normalize_text(item).replace(" ", "").upper() for item in items]
+        items = [codes] if isinstance(codes, str) else list(codes)
+        folded = [normalize_text(unicodedata.normalize("NFKC", item)) for item in items]  # ＺＳ１ → ZS1
+        prefixes = [part.replace(" ", "").upper() for item in folded for part in _SEPARATORS.split(item)]
         prefixes = [prefix for prefix in prefixes if prefix]
         for prefix in prefixes:
             if not any(rule.code.startswith(prefix) for rule in self):

@@ -60,40 +60,33 @@ def _trip_days_results(connection: "Connection", year: int, as_of: date, role: s
 
 @rule("ZS201", "principal-trip-days", "四大班子主要负责同志每月外出招商", "（二）", "error")
 def principal_trip_days(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Trip days a month of each principal of the four leading bodies (四大班子主要负责同志).
-
-    Why: （二） “区四大班子主要负责同志每月分别外出招商不少于一周”.
-
-    How: for each month of the year whose last day is on or before as_of, and each person
-    with role principal who held it the whole month (since ≤ the 1st, until ≥ the last day):
-    the calendar days of their trips in the month, start and end inclusive, overlapping trips
-    counted once, a trip across a month's end split between the months. Met at ≥ the minimum
-    (ZS201, 7 days; a unit's own ZS201 target wins), else missed. The month holding as_of, if
-    as_of is not its last day, counts the days up to as_of and is in_progress (met once
-    reached); it does not fail.
+    """检查：四大班子主要负责同志每人每月外出招商天数。
+    依据：（二）“区四大班子主要负责同志每月分别外出招商不少于一周”。
+    计算：当年1月至检查日所在月，逐月、逐人判定当月整月在任的人（任职起始不晚于1日、终止不早于月末）。
+    天数按日历天计，出发、返回当天都算；同一人几次行程重叠的日子只算一次，跨月的行程分别计入各月。
+    达到最低天数（ZS201，7天；本单位另设 ZS201 目标的以本单位为准，非整数向上取整）为达标，否则为未完成。
+    检查日所在月如未到月末，只计到检查日，为进行中（已达到的为达标），不判未通过。
+    当年未设定目标的人员为无数据。
     """
     return _trip_days_results(connection, year, as_of, "principal")
 
 
 @rule("ZS202", "deputy-trip-days", "区政府分管领导每月外出招商", "（二）", "error")
 def deputy_trip_days(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Trip days a month of each deputy district head (区政府分管领导).
-
-    Why: （二） “区政府分管领导每月外出招商累计不少于两周”.
-
-    How: as ZS201, for the persons with role deputy, against the ZS202 minimum (14 days).
+    """检查：区政府分管领导每人每月外出招商天数。
+    依据：（二）“区政府分管领导每月外出招商累计不少于两周”。
+    计算：同 ZS201，对象为职务类别是区政府分管领导的人员，最低天数为 ZS202（14天）。
+    逐月判定整月在任的人；检查日所在月未到月末为进行中，不判未通过。
     """
     return _trip_days_results(connection, year, as_of, "deputy")
 
 
 @rule("ZS203", "head-trip-days", "单位主要负责同志每月外出招商", "（十一）", "error")
 def head_trip_days(connection: "Connection", year: int, as_of: date) -> list[Result]:
-    """Trip days a month of each head of a responsible unit (各责任单位主要负责同志).
-
-    Why: （十一） “各责任单位主要负责同志每月外出招商分别不少于1批次(5天)，渠沟镇主要负责
-    同志每月外出招商分别不少于10天……开发区……主要负责同志每月外出招商分别不少于10天”.
-
-    How: as ZS201, for the persons with role head, against the ZS203 minimum of their unit:
-    the unit's own ZS203 target (渠沟镇, 开发区: 10 days) wins over the district's (5 days).
+    """检查：各责任单位主要负责同志每人每月外出招商天数。
+    依据：（十一）“各责任单位主要负责同志每月外出招商分别不少于1批次（5天）”，
+    “渠沟镇主要负责同志每月外出招商分别不少于10天”，开发区“主要负责同志每月外出招商分别不少于10天”。
+    计算：同 ZS201，对象为单位主要负责同志；最低天数取本单位的 ZS203 目标（渠沟镇、开发区10天），
+    没有本单位目标的取全区的 ZS203（5天）。
     """
     return _trip_days_results(connection, year, as_of, "head")

@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "trip.delete": "删除外出招商",
     "project.import": "导入项目",  # issue 6
     "target.set": "设定目标",  # issue 4
+    "target.copy": "复制年度目标",
     "indicator.set": "登记统计指标",
     "fund.add": "登记基金",
     "building.set": "登记总部经济楼宇",

@@ -213,11 +213,11 @@ def add_project(ledger: Ledger, actor: str, fields: ProjectFields) -> str:
             raise InputError(f"{label}：必须填写", "例如：zs project add 某某项目 --unit 开发区 --amount 1.2亿")
     with ledger.write(actor, "project.add") as writer:
         values = resolve_fields(writer.connection, fields)
+        check_stages(values)  # before a code is given: a refused project must not be named by one
         if "code" in values:
             _check_code_free(writer.connection, values["code"])
         else:
             values["code"] = _next_code(writer.connection)
-        check_stages(values)
         writer.insert("project", values | {"status": "active"})
         writer.subject = values["code"]
     return values["code"]

@@ -177,6 +177,45 @@ def set_target(ledger: Ledger, actor: str, metric: str, value: str, year: str | 
     }
 
 
+def copy_targets(ledger: Ledger, actor: str, source: str | int, destination: str | int, overwrite: bool = False) -> dict:
+    """Copy a year's targets, the district's and the units' own rows, to another year (a new
+    year starts with last year's quotas until the district sets its own).
+
+    A row the destination year already has (same metric and unit) is kept, or with `overwrite`
+    takes the source's value. One transaction, one audit entry. Returns the years and how many
+    rows were copied, kept and overwritten.
+    """
+    source_year = parse_year(source, "源年度（--from）")
+    destination_year = parse_year(destination, "目标年度（--to）")
+    if source_year == destination_year:
+        raise InputError(f"目标年度（--to）：'{destination}' 与源年度相同", "例如：zs target copy --from 2024 --to 2025")
+    rows_sql = "SELECT id, metric, unit_id, value FROM target WHERE year = :year ORDER BY metric, ifnull(unit_id, 0)"
+    counts = {"copied": 0, "kept": 0, "overwritten": 0}
+    with ledger.write(actor, "target.copy", subject=f"{source_year}年目标 → {destination_year}年") as writer:
+        rows = writer.connection.exec_driver_sql(rows_sql, {"year": source_year}).all()
+        if not rows:
+            raise InputError(f"源年度（--from）：{source_year}年没有设定任何目标", "查看各年度目标：zs target list")
+        held = writer.connection.exec_driver_sql(rows_sql, {"year": destination_year})
+        existing = {(metric, unit_id): (row_id, value) for row_id, metric, unit_id, value in held}
+        for _, metric, unit_id, value in rows:
+            current = existing.get((metric, unit_id))
+            if current is None:
+                writer.insert("target", {"year": destination_year, "metric": metric, "unit_id": unit_id, "value": value})
+                counts["copied"] += 1
+            elif overwrite and Decimal(current[1]) != Decimal(value):
+                writer.update("target", {"id": current[0]}, {"value": value})
+                counts["overwritten"] += 1
+            else:
+                counts["kept"] += 1
+    return {"from": source_year, "to": destination_year} | counts
+
+
+def target_years(ledger: Ledger) -> list[int]:
+    """The years that have any target, in order."""
+    with ledger.read() as connection:
+        return [year for (year,) in connection.exec_driver_sql("SELECT DISTINCT year FROM target ORDER BY year")]
+
+
 def _listing(ledger: Ledger, sql: str, year: str | int | None, year_clause: str) -> list[dict]:
     """The rows of a listing; with a year, only those matching `year_clause` (:year, or :prefix for dates)."""
     where, params = "", {}

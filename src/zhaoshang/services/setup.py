@@ -34,10 +34,9 @@ def seed_targets(writer: "Writer", year: int, unit_ids: dict[str, int]) -> None:
         writer.insert("target", {"year": year, "metric": metric, "unit_id": unit_id, "value": value})
 
 
-def after_upgrade(ledger: Ledger, from_version: int, actor: str) -> None:
-    """Data that a new schema version needs and an old ledger lacks."""
+def after_upgrade(writer: "Writer", from_version: int) -> None:
+    """Data that a new schema version needs and an old ledger lacks, written in the upgrade's transaction."""
     if from_version < 2:
         # Revision 0002 brought the target table: give it the opinion's figures, audited.
-        with ledger.write(actor, "upgrade", subject=f"v{from_version}→v2") as writer:
-            unit_ids = {row[1]: row[0] for row in writer.connection.exec_driver_sql("SELECT id, name FROM unit")}
-            seed_targets(writer, SEED_YEAR, unit_ids)
+        unit_ids = {row[1]: row[0] for row in writer.connection.exec_driver_sql("SELECT id, name FROM unit")}
+        seed_targets(writer, SEED_YEAR, unit_ids)

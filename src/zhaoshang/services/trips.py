@@ -378,13 +378,20 @@ class PersonTripDays:
     minimum: int | None
     held_throughout: bool  # held the role the whole month; otherwise not judged
     unit_rank: int  # the unit's place in the ledger, to group the table
+    in_progress: bool = False  # the month is not over at the as-of date: days so far, not judged
 
     @property
     def passed(self) -> bool | None:
-        """Reached the minimum; None when not judged (no minimum, or not in the role all month)."""
-        if self.minimum is None or not self.held_throughout:
+        """Reached the minimum; None when not judged (no minimum, not in the role all month,
+        or the month still in progress)."""
+        if self.minimum is None or not self.held_throughout or self.in_progress:
             return None
         return self.days >= self.minimum
+
+    @property
+    def target_unset(self) -> bool:
+        """The role has a minimum by the opinion (ZS201–ZS203) but the year has no target row for it."""
+        return self.minimum is None and self.role in ROLE_METRICS
 
     @property
     def shortfall(self) -> int:
@@ -406,13 +413,17 @@ def shortfalls_first(rows: list[PersonTripDays]) -> list[PersonTripDays]:
     )
 
 
-def month_trip_days(ledger: Ledger, month: str) -> list[PersonTripDays]:
-    """Every person's trip days in a month, their minimum and whether they reached it (shortfalls first)."""
+def month_trip_days(ledger: Ledger, month: str, as_of: date) -> list[PersonTripDays]:
+    """Every person's trip days in a month, their minimum and whether they reached it (shortfalls first).
+
+    As the rules judge it (design §2): days are counted up to as_of; a month whose last day
+    is after as_of (the current one, or one wholly ahead) is in progress and nobody fails it.
+    """
     year, month_number = parse_month(month, "月份（--month）")
     first, last = month_bounds(year, month_number)
     key = first.isoformat()[:7]
     with ledger.read() as connection:
-        days = trip_days_by_month(connection, first, last)
+        days = trip_days_by_month(connection, first, min(last, as_of))  # empty before the month starts
         minimums = minimums_for_year(connection, year)
         persons = connection.exec_driver_sql(
             "SELECT person.id, person.name, person.role, person.since, person.until, unit.name AS unit, unit.id AS unit_id "
@@ -427,6 +438,7 @@ def month_trip_days(ledger: Ledger, month: str) -> list[PersonTripDays]:
             minimum=minimums.get(person["id"]),
             held_throughout=held_throughout(dict(person), first, last),
             unit_rank=person["unit_id"],
+            in_progress=last > as_of,
         )
         for person in persons
     ]
