@@ -91,7 +91,7 @@ def test_the_layout_is_a_title_row_then_the_chinese_header(zs, tmp_path):
     book = tmp_path / "台账.xlsx"
     assert "已导出 1 个项目" in zs.ok("export", "projects", str(book))
     sheet = load_workbook(book)[SHEET_TITLE]
-    assert sheet["A1"].value == TITLE and f"A1:V1" in {str(merged) for merged in sheet.merged_cells.ranges}
+    assert sheet["A1"].value == TITLE and "A1:V1" in {str(merged) for merged in sheet.merged_cells.ranges}
     header = [cell.value for cell in sheet[2]]
     assert header[:5] == ["序号", "项目编号", "项目名称", "投资方", "总投资（万元）"]
     assert {"签约时间", "状态", "原因", "终止时间", "备注"} <= set(header)

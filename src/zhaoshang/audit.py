@@ -65,11 +65,19 @@ class Writer:
         self.subject = subject  # what the entry is about (a project's code), for `zs audit log`
         self.changes: list[dict] = []
 
+    def _one(self, sql: str, params: dict) -> dict | None:
+        """One row as a dict, through the driver's own cursor: an import writes thousands of rows,
+        and SQLAlchemy's result objects would cost more than SQLite itself. Same connection,
+        same transaction."""
+        cursor = self.connection.connection.driver_connection.execute(sql, params)
+        row = cursor.fetchone()
+        names = [column[0] for column in cursor.description] if cursor.description else []
+        cursor.close()
+        return dict(zip(names, row)) if row is not None else None
+
     def _row(self, table: str, key: dict) -> dict | None:
         where = " AND ".join(f"{column} = :{column}" for column in key)
-        result = self.connection.exec_driver_sql(f"SELECT * FROM {table} WHERE {where}", key)
-        row = result.mappings().first()
-        return dict(row) if row is not None else None
+        return self._one(f"SELECT * FROM {table} WHERE {where}", key)
 
     def _record(self, table: str, before: dict | None, after: dict | None) -> None:
         key = _key_of(table, after if after is not None else before)
@@ -80,11 +88,7 @@ class Writer:
         columns = ", ".join(values)
         params = ", ".join(f":{column}" for column in values)
         # RETURNING gives the row as stored (defaults and affinity applied) without a second query.
-        after = dict(
-            self.connection.exec_driver_sql(
-                f"INSERT INTO {table} ({columns}) VALUES ({params}) RETURNING rowid AS _rowid_, *", _plain(values)
-            ).mappings().one()
-        )
+        after = self._one(f"INSERT INTO {table} ({columns}) VALUES ({params}) RETURNING rowid AS _rowid_, *", _plain(values))
         rowid = after.pop("_rowid_")
         self._record(table, None, after)
         return rowid
@@ -98,9 +102,7 @@ class Writer:
         where = " AND ".join(f"{column} = :k_{column}" for column in key)
         params = {f"v_{column}": value for column, value in _plain(values).items()}
         params |= {f"k_{column}": value for column, value in key.items()}
-        after = dict(
-            self.connection.exec_driver_sql(f"UPDATE {table} SET {assignments} WHERE {where} RETURNING *", params).mappings().one()
-        )
+        after = self._one(f"UPDATE {table} SET {assignments} WHERE {where} RETURNING *", params)
         if after != before:
             self._record(table, before, after)
         return after

@@ -7,7 +7,6 @@ so that `zs --help` stays fast.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from datetime import date
@@ -951,7 +950,7 @@ def check_quotas(
 ) -> None:
     """对照意见检查考核指标。退出码：0 通过，1 有错误级未通过，2 输入有误。"""
     from zhaoshang.parsing import parse_date
-    from zhaoshang.rules import REGISTRY, STATUS_LABELS, run_checks
+    from zhaoshang.rules import REGISTRY, run_checks
     from zhaoshang.rules.results import SEVERITY_LABELS, progress_text
 
     _check_format(format)

@@ -114,7 +114,7 @@ class Ledger:
         path = Path(path)
         application_id, version = read_header(path)
         if application_id != APPLICATION_ID:
-            raise LedgerError(f"这个 SQLite 文件不是 zs 账本：{path}", f"新建账本：zs --db 新文件.sqlite init")
+            raise LedgerError(f"这个 SQLite 文件不是 zs 账本：{path}", "新建账本：zs --db 新文件.sqlite init")
         if version > SCHEMA_VERSION:
             raise LedgerError(
                 f"账本由更新版本的 zs 写入（结构版本 {version}，本程序只认识到 {SCHEMA_VERSION}）：{path}",

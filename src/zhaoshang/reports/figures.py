@@ -31,10 +31,9 @@ from zhaoshang.reports.model import (
     Row,
     Section,
 )
-from zhaoshang.rules import REGISTRY, STATUS_LABELS, CheckReport, Result, progress, run_checks
-from zhaoshang.rules.results import status_label
+from zhaoshang.rules import REGISTRY, CheckReport, Result, progress, run_checks
 from zhaoshang.rules.projects import LIVE, MAJOR_YUAN, MEGA_YUAN, later_signings
-from zhaoshang.rules.results import FAILING, SEVERITY_LABELS, as_number
+from zhaoshang.rules.results import FAILING, SEVERITY_LABELS, as_number, status_label
 from zhaoshang.services.projects import STATUS_LABELS as PROJECT_STATUS_LABELS
 from zhaoshang.services.projects import current_stage
 from zhaoshang.services.quota_data import FUND_KINDS, unit_targets
