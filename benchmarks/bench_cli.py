@@ -61,7 +61,9 @@ def main() -> None:
             add_timings.append(time.perf_counter() - started)
         add_time = statistics.median(add_timings)
     print(f"python -c 'import sqlmodel': {import_sqlmodel:.3f} s")
-    print(f"zs --help:                   {help_time:.3f} s   (target < 0.250 s: {'ok' if help_time < 0.25 else 'MISSED'})")
+    print(
+        f"zs --help:                   {help_time:.3f} s   (target < 0.250 s: {'ok' if help_time < 0.25 else 'MISSED'})"
+    )
     print(f"zs project add:              {add_time:.3f} s   ({add_time / import_sqlmodel:.2f} × import sqlmodel; "
           f"target < 1.5 ×: {'ok' if add_time < 1.5 * import_sqlmodel else 'MISSED'})")  # fmt: skip
 

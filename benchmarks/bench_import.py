@@ -22,7 +22,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 UNITS = ("开发区", "渠沟镇", "区发改委", "区经信局", "区科技局", "相山城投", "相山工投")
-PERSONS = (("王建国", "开发区", "head"), ("刘明", "区政府办公室", "deputy"), ("陈静", "渠沟镇", "head"), ("赵磊", "区投资促进局", "staff"))
+PERSONS = (
+    ("王建国", "开发区", "head"),
+    ("刘明", "区政府办公室", "deputy"),
+    ("陈静", "渠沟镇", "head"),
+    ("赵磊", "区投资促进局", "staff"),
+)
 CHANNELS = ("委托招商", "以商招商", "基金招商", "外出招商", "驻点招商", "产业链招商")
 HEADER = ["序号", "项目名称", "投资方", "投资额（亿元）", None, "产业类别", "责任单位", "招商方式", "来源地",
           "包保领导", "专人", "签约时间", "开工时间", "入库时间", "竣工时间", "投产时间", "备注"]  # fmt: skip
@@ -30,7 +35,13 @@ HEADER = ["序号", "项目名称", "投资方", "投资额（亿元）", None, 
 
 def _date_forms(day: date, index: int):
     """The same day as a ledger may hold it: a real date, a serial number, or text in three forms."""
-    forms = (day, (day - date(1899, 12, 30)).days, day.isoformat(), f"{day.year}.{day.month}.{day.day}", f"{day.year}年{day.month}月{day.day}日")
+    forms = (
+        day,
+        (day - date(1899, 12, 30)).days,
+        day.isoformat(),
+        f"{day.year}.{day.month}.{day.day}",
+        f"{day.year}年{day.month}月{day.day}日",
+    )
     return forms[index % len(forms)]
 
 
@@ -68,7 +79,9 @@ def build_workbook(path: Path, rows: int) -> None:
 
 
 def zs(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zhaoshang", "--db", str(db), "--actor", "bench", *args], capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "zhaoshang", "--db", str(db), "--actor", "bench", *args], capture_output=True, text=True
+    )
 
 
 def timed_import(db: Path, workbook: Path) -> tuple[float, float, float, str]:
@@ -95,7 +108,9 @@ def main() -> None:
         workbook, db = Path(folder) / "ledger.xlsx", Path(folder) / "zs.sqlite"
         started = time.perf_counter()
         build_workbook(workbook, arguments.rows)
-        print(f"workbook: {arguments.rows} rows, {workbook.stat().st_size / 1e6:.1f} MB, built in {time.perf_counter() - started:.1f} s")
+        print(
+            f"workbook: {arguments.rows} rows, {workbook.stat().st_size / 1e6:.1f} MB, built in {time.perf_counter() - started:.1f} s"
+        )
         zs(db, "init")
         for name, unit, role in PERSONS:
             zs(db, "person", "add", name, "--unit", unit, "--role", role)

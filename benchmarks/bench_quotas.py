@@ -92,15 +92,28 @@ def build(path: Path, projects: int, persons: int, trips: int, one_year: bool = 
         trip_rows, links = [], []
         for trip_id in range(1, trips + 1):
             start = _day(rng, date(2024 if one_year else 2015, 1, 1), AS_OF)
-            trip_rows.append((trip_id, start.isoformat(), (start + timedelta(days=rng.choice((0, 1, 2, 3, 4, 6)))).isoformat(), "上海"))
+            trip_rows.append(
+                (
+                    trip_id,
+                    start.isoformat(),
+                    (start + timedelta(days=rng.choice((0, 1, 2, 3, 4, 6)))).isoformat(),
+                    "上海",
+                )
+            )
             links.extend((trip_id, person) for person in rng.sample(range(1, persons + 1), rng.choice((1, 1, 2, 3))))
         sql("INSERT INTO trip (id, date_from, date_to, dest) VALUES (?, ?, ?, ?)", trip_rows)
         sql("INSERT INTO trip_person (trip_id, person_id) VALUES (?, ?)", links)
         for month in range(1, 11):
             for kind in ("dispatch", "project"):
                 if rng.random() < 0.9:
-                    sql("INSERT INTO meeting (kind, held_on) VALUES (?, ?)", (kind, date(2024, month, rng.randrange(1, 28)).isoformat()))
-            sql("INSERT INTO indicator (month, metric, value) VALUES (?, 'output', ?)", (f"2024-{month:02d}", str(270_000 * month)))
+                    sql(
+                        "INSERT INTO meeting (kind, held_on) VALUES (?, ?)",
+                        (kind, date(2024, month, rng.randrange(1, 28)).isoformat()),
+                    )
+            sql(
+                "INSERT INTO indicator (month, metric, value) VALUES (?, 'output', ?)",
+                (f"2024-{month:02d}", str(270_000 * month)),
+            )
     ledger.close()
 
 
@@ -117,8 +130,22 @@ def main() -> None:
         started = time.perf_counter()
         build(db, args.projects, args.persons, args.trips, args.one_year)
         span = "all in 2024" if args.one_year else "over 2015–2024"
-        print(f"ledger: {args.projects} projects, {args.persons} persons, {args.trips} trips ({span}), built in {time.perf_counter() - started:.1f} s")
-        command = [sys.executable, "-m", "zhaoshang", "--db", str(db), "check", "quotas", "--as-of", AS_OF.isoformat(), "--format", "json"]
+        print(
+            f"ledger: {args.projects} projects, {args.persons} persons, {args.trips} trips ({span}), built in {time.perf_counter() - started:.1f} s"
+        )
+        command = [
+            sys.executable,
+            "-m",
+            "zhaoshang",
+            "--db",
+            str(db),
+            "check",
+            "quotas",
+            "--as-of",
+            AS_OF.isoformat(),
+            "--format",
+            "json",
+        ]
         timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
         timings, cpu, peaks, output = [], [], [], ""
         for _ in range(args.runs):

@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_quotas import build  # noqa: E402  (the quota benchmark's ledger builder)
+from bench_quotas import build
 
 MONTH = "2024-10"
 
@@ -41,9 +41,24 @@ def main() -> None:
         db = Path(folder) / "bench.sqlite"
         started = time.perf_counter()
         build(db, args.projects, args.persons, args.trips)
-        print(f"ledger: {args.projects} projects, {args.persons} persons, {args.trips} trips, built in {time.perf_counter() - started:.1f} s")
+        print(
+            f"ledger: {args.projects} projects, {args.persons} persons, {args.trips} trips, built in {time.perf_counter() - started:.1f} s"
+        )
         out = Path(folder) / "report.xlsx"
-        command = [sys.executable, "-m", "zhaoshang", "--db", str(db), "report", "monthly", "--month", MONTH, "--xlsx", str(out), "--force"]
+        command = [
+            sys.executable,
+            "-m",
+            "zhaoshang",
+            "--db",
+            str(db),
+            "report",
+            "monthly",
+            "--month",
+            MONTH,
+            "--xlsx",
+            str(out),
+            "--force",
+        ]
         timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
         timings, peaks = [], []
         for _ in range(args.runs):
@@ -54,7 +69,9 @@ def main() -> None:
             if timer:
                 peaks.append(int(finished.stderr.split()[-1]) / 1024)
         wall = statistics.median(timings)
-        print(f"zs report monthly --month {MONTH} --xlsx: median {wall:.1f} s of {args.runs} (min {min(timings):.1f} s), target < 30 s: {'ok' if wall < 30 else 'MISSED'}")
+        print(
+            f"zs report monthly --month {MONTH} --xlsx: median {wall:.1f} s of {args.runs} (min {min(timings):.1f} s), target < 30 s: {'ok' if wall < 30 else 'MISSED'}"
+        )
         if peaks:
             peak = max(peaks)
             print(f"peak memory {peak:.0f} MB, target < 500 MB: {'ok' if peak < 500 else 'MISSED'}")
@@ -100,7 +117,9 @@ def _phases(db: Path, out: Path) -> None:
         xlsx.write_xlsx(bulletin, out)
         written = time.perf_counter() - started
     ledger.close()
-    print(f"in-process: figures (rules + aggregates) {figures:.1f} s; workbook (widths, frame, streamed rows) {written:.1f} s")
+    print(
+        f"in-process: figures (rules + aggregates) {figures:.1f} s; workbook (widths, frame, streamed rows) {written:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -79,7 +79,9 @@ def build(path: Path, persons: int, trips: int, seed: int = 2024) -> None:
             trip_rows.append((trip_id, start.isoformat(), end.isoformat(), "上海", "长三角"))
             for person_id in rng.sample(range(1, persons + 1), rng.choice((1, 1, 2, 3))):
                 link_rows.append((trip_id, person_id))
-        connection.exec_driver_sql("INSERT INTO trip (id, date_from, date_to, dest, region) VALUES (?, ?, ?, ?, ?)", trip_rows)
+        connection.exec_driver_sql(
+            "INSERT INTO trip (id, date_from, date_to, dest, region) VALUES (?, ?, ?, ?, ?)", trip_rows
+        )
         connection.exec_driver_sql("INSERT INTO trip_person (trip_id, person_id) VALUES (?, ?)", link_rows)
     ledger.close()
 
@@ -110,15 +112,21 @@ def main() -> None:
         print(f"built {options.persons} persons, {options.trips} trips in {time.perf_counter() - began:.1f} s")
         ledger = Ledger.open(path)
         with ledger.read() as connection:
-            wall, cpu, days = best_of(options.repeat, lambda: trip_days_by_month(connection, date(YEAR, 1, 1), date(YEAR, 12, 31)))
+            wall, cpu, days = best_of(
+                options.repeat, lambda: trip_days_by_month(connection, date(YEAR, 1, 1), date(YEAR, 12, 31))
+            )
             print(f"trip_days_by_month {YEAR}: {wall:.3f} s wall, {cpu:.3f} s CPU (best of {options.repeat}); "
                   f"{len(days)} person-months, {sum(days.values())} days")  # fmt: skip
             params = {"first": f"{YEAR}-01-01", "last": f"{YEAR}-12-31"}
-            wall, cpu, swept = best_of(options.repeat, lambda: {(p, m): d for p, m, d in connection.exec_driver_sql(SWEEP_SQL, params)})
+            wall, cpu, swept = best_of(
+                options.repeat, lambda: {(p, m): d for p, m, d in connection.exec_driver_sql(SWEEP_SQL, params)}
+            )
             print(f"the same in SQL alone (sweep with a window function): {wall:.3f} s wall, {cpu:.3f} s CPU; "
                   f"same figures: {swept == days}")  # fmt: skip
             wall, cpu, minimums = best_of(options.repeat, lambda: minimums_for_year(connection, YEAR))
-            print(f"minimums_for_year {YEAR}: {wall:.3f} s wall; {sum(value is not None for value in minimums.values())} persons with a minimum")
+            print(
+                f"minimums_for_year {YEAR}: {wall:.3f} s wall; {sum(value is not None for value in minimums.values())} persons with a minimum"
+            )
         ledger.close()
 
 

@@ -44,7 +44,9 @@ def dump(path: Path) -> list[str]:
 
 def assert_rejected(result, *fragments: str) -> None:
     """Exit 2 with a Chinese message on stderr naming what was wrong, and no traceback."""
-    assert result.exit_code == 2, f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+    assert result.exit_code == 2, (
+        f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+    )
     assert result.stderr.startswith("错误："), result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     for fragment in fragments:

@@ -93,7 +93,9 @@ def test_the_chain_links_each_entry_to_the_one_before(ledger: Zs):
     from zhaoshang.audit import GENESIS_HASH, canonical_json, entry_hash
 
     connection = sqlite3.connect(ledger.db)
-    rows = connection.execute("SELECT seq, at, actor, action, subject, changes, prev_hash, hash FROM audit_log ORDER BY seq").fetchall()
+    rows = connection.execute(
+        "SELECT seq, at, actor, action, subject, changes, prev_hash, hash FROM audit_log ORDER BY seq"
+    ).fetchall()
     connection.close()
     previous = GENESIS_HASH
     for seq, at, actor, action, subject, changes, prev_hash, digest in rows:
@@ -106,6 +108,19 @@ def test_the_chain_links_each_entry_to_the_one_before(ledger: Zs):
 
 
 def test_a_projects_history_includes_trips_that_follow_it_up(ledger: Zs):
-    ledger.ok("trip", "log", "--person", "张三", "--from", "2024-04-01", "--to", "2024-04-03", "--dest", "上海", "--project", "P1")
+    ledger.ok(
+        "trip",
+        "log",
+        "--person",
+        "张三",
+        "--from",
+        "2024-04-01",
+        "--to",
+        "2024-04-03",
+        "--dest",
+        "上海",
+        "--project",
+        "P1",
+    )
     entries = json.loads(ledger.ok("audit", "log", "--project", "P1", "--format", "json"))
     assert [e["action"] for e in entries] == ["project.add", "project.advance", "project.edit", "trip.log"]

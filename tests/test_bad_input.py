@@ -20,7 +20,9 @@ def template(tmp_path_factory) -> Path:
     zs.ok("person", "add", "张三", "--unit", "开发区", "--role", "head")
     zs.ok("person", "add", "张伟", "--unit", "区发改委", "--role", "head")
     zs.ok("person", "add", "张伟", "--unit", "渠沟镇", "--role", "member")
-    zs.ok("project", "add", "电池项目", "--unit", "开发区", "--amount", "1.2亿", "--code", "P1", "--signed", "2024-03-01")
+    zs.ok(
+        "project", "add", "电池项目", "--unit", "开发区", "--amount", "1.2亿", "--code", "P1", "--signed", "2024-03-01"
+    )
     zs.ok("project", "add", "旧项目", "--unit", "开发区", "--amount", "5000", "--code", "P2", "--signed", "2024-01-05")
     zs.ok("project", "terminate", "P2", "--reason", "企业撤资")
     zs.ok("project", "add", "物流园", "--unit", "渠沟镇", "--amount", "2亿", "--code", "P3")
@@ -55,14 +57,26 @@ CASES = [
     ("month 13", (*ADD, "1亿", "--signed", "2024-13-01"), ("签约日期", "'2024-13-01'")),
     ("date gibberish", (*ADD, "1亿", "--signed", "三月一日"), ("签约日期", "'三月一日'")),
     ("started without signed", (*ADD, "1亿", "--started", "2024-04-01"), ("开工日期", "2024-04-01", "签约")),
-    ("started before signed", (*ADD, "1亿", "--signed", "2024-04-01", "--started", "2024-03-01"), ("开工日期", "2024-03-01", "早于")),
-    ("producing without started", (*ADD, "1亿", "--signed", "2024-04-01", "--producing", "2024-05-01"), ("投产日期", "开工")),
+    (
+        "started before signed",
+        (*ADD, "1亿", "--signed", "2024-04-01", "--started", "2024-03-01"),
+        ("开工日期", "2024-03-01", "早于"),
+    ),
+    (
+        "producing without started",
+        (*ADD, "1亿", "--signed", "2024-04-01", "--producing", "2024-05-01"),
+        ("投产日期", "开工"),
+    ),
     ("duplicate code", (*ADD, "1亿", "--code", "P1"), ("项目编号", "'P1'", "已存在")),
     ("unknown channel", (*ADD, "1亿", "--channel", "网络招商"), ("招商方式", "网络招商")),
     ("empty name", ("project", "add", " ", "--unit", "开发区", "--amount", "1亿"), ("项目名称",)),
     ("advance unknown stage", ("project", "advance", "P1", "finished", "--on", "2024-05-01"), ("阶段", "'finished'")),
     ("advance unknown project", ("project", "advance", "P9", "started", "--on", "2024-05-01"), ("项目编号", "'P9'")),
-    ("advance before predecessor", ("project", "advance", "P1", "started", "--on", "2024-02-01"), ("开工日期", "2024-02-01", "早于")),
+    (
+        "advance before predecessor",
+        ("project", "advance", "P1", "started", "--on", "2024-02-01"),
+        ("开工日期", "2024-02-01", "早于"),
+    ),
     ("advance out of order", ("project", "advance", "P1", "included", "--on", "2024-05-01"), ("纳统日期", "开工")),
     ("advance reached stage", ("project", "advance", "P1", "签约", "--on", "2024-05-01"), ("P1", "签约")),
     ("advance bad date", ("project", "advance", "P1", "started", "--on", "2024-04-31"), ("'2024-04-31'",)),
@@ -83,9 +97,33 @@ CASES = [
     ("unit add unknown kind", ("unit", "add", "东城街道", "--kind", "village"), ("单位类型", "'village'")),
     ("person unknown role", ("person", "add", "李四", "--unit", "开发区", "--role", "boss"), ("职务类别", "'boss'")),
     ("person unknown unit", ("person", "add", "李四", "--unit", "火星局", "--role", "head"), ("单位", "'火星局'")),
-    ("person until before since", ("person", "add", "李四", "--unit", "开发区", "--role", "head", "--since", "2024-05-01", "--until", "2024-04-01"), ("--until", "2024-04-01")),
-    ("person duplicate in unit", ("person", "add", "张三", "--unit", "开发区", "--role", "staff"), ("张三", "开发区", "已登记")),
-    ("person bad since", ("person", "add", "李四", "--unit", "开发区", "--role", "head", "--since", "2024/2/30"), ("--since", "'2024/2/30'")),
+    (
+        "person until before since",
+        (
+            "person",
+            "add",
+            "李四",
+            "--unit",
+            "开发区",
+            "--role",
+            "head",
+            "--since",
+            "2024-05-01",
+            "--until",
+            "2024-04-01",
+        ),
+        ("--until", "2024-04-01"),
+    ),
+    (
+        "person duplicate in unit",
+        ("person", "add", "张三", "--unit", "开发区", "--role", "staff"),
+        ("张三", "开发区", "已登记"),
+    ),
+    (
+        "person bad since",
+        ("person", "add", "李四", "--unit", "开发区", "--role", "head", "--since", "2024/2/30"),
+        ("--since", "'2024/2/30'"),
+    ),
     ("missing option", ("project", "add", "X"), ("缺少选项", "--unit")),
     ("unknown option", ("project", "list", "--colour", "red"), ("没有这个选项", "--colour")),
     ("unknown command", ("project", "frobnicate"), ("没有这个命令", "frobnicate")),

@@ -7,7 +7,20 @@ import pytest
 
 from conftest import assert_rejected, dump
 
-RESULT_KEYS = {"code", "title", "clause", "severity", "subject", "period", "actual", "target", "expected", "status", "passed", "message"}
+RESULT_KEYS = {
+    "code",
+    "title",
+    "clause",
+    "severity",
+    "subject",
+    "period",
+    "actual",
+    "target",
+    "expected",
+    "status",
+    "passed",
+    "message",
+}
 
 
 @pytest.fixture
@@ -83,7 +96,9 @@ def test_table_puts_failures_first_and_ends_with_a_summary(behind):
     for label in ("落后序时", "进行中", "无数据", "29.25"):
         assert label in out
     last = out.strip().splitlines()[-1]
-    assert last.startswith("2024-03-31（序时进度25%）检查5项") and "错误2项、警告1项" in last and last.endswith("未通过")
+    assert (
+        last.startswith("2024-03-31（序时进度25%）检查5项") and "错误2项、警告1项" in last and last.endswith("未通过")
+    )
 
 
 def test_quiet_prints_only_failures_and_nothing_when_all_is_well(behind):
@@ -124,7 +139,10 @@ def test_target_copy_gives_a_new_year_last_years_quotas(behind):
     out = behind.ok("target", "copy", "--from", "2024", "--to", "2025")
     # zs init seeded 24 rows for 2024, plus 开发区's ZS101: 25; 2025 already has ZS102: 24 copied, 1 kept
     assert "新增24项，保留已有1项" in out and "--overwrite" in out
-    targets = {(t["metric"], t["unit"]): t["value"] for t in json.loads(behind.ok("target", "list", "--year", "2025", "--format", "json"))}
+    targets = {
+        (t["metric"], t["unit"]): t["value"]
+        for t in json.loads(behind.ok("target", "list", "--year", "2025", "--format", "json"))
+    }
     assert (targets[("ZS101", None)], targets[("ZS101", "开发区")], targets[("ZS102", None)]) == (117, 30, 90)
     assert len(targets) == 25
     entries = [e for e in json.loads(behind.ok("audit", "log", "--format", "json")) if e["action"] == "target.copy"]
@@ -136,8 +154,14 @@ def test_target_copy_gives_a_new_year_last_years_quotas(behind):
 
     # again, nothing left to copy: no change, no audit entry; --overwrite brings back 2024's 79
     assert "新增0项，保留已有25项" in behind.ok("target", "copy", "--from", "2024", "--to", "2025")
-    assert "新增0项，保留已有24项，覆盖1项" in behind.ok("target", "copy", "--from", "2024", "--to", "2025", "--overwrite")
-    assert [t["value"] for t in json.loads(behind.ok("target", "list", "--year", "2025", "--format", "json")) if t["metric"] == "ZS102"] == [79]
+    assert "新增0项，保留已有24项，覆盖1项" in behind.ok(
+        "target", "copy", "--from", "2024", "--to", "2025", "--overwrite"
+    )
+    assert [
+        t["value"]
+        for t in json.loads(behind.ok("target", "list", "--year", "2025", "--format", "json"))
+        if t["metric"] == "ZS102"
+    ] == [79]
     actions = [e["action"] for e in json.loads(behind.ok("audit", "log", "--format", "json"))]
     assert actions.count("target.copy") == 2
 
@@ -180,7 +204,13 @@ def test_explain_an_unknown_code(zs):
 
 def test_rules_lists_every_rule(zs):
     rules = json.loads(zs.ok("check", "rules", "--format", "json"))
-    assert len(rules) == 18 and rules[0] == {"code": "ZS101", "name": "major-projects-signed", "title": "签约亿元以上项目", "clause": "（四）", "severity": "error"}
+    assert len(rules) == 18 and rules[0] == {
+        "code": "ZS101",
+        "name": "major-projects-signed",
+        "title": "签约亿元以上项目",
+        "clause": "（四）",
+        "severity": "error",
+    }
 
 
 def test_a_year_without_targets_is_not_judged_and_says_how_to_set_them(behind):
@@ -190,4 +220,6 @@ def test_a_year_without_targets_is_not_judged_and_says_how_to_set_them(behind):
     assert result.exit_code == 0 and report["ok"] is True
     assert {r["status"] for r in report["results"]} <= {"no_data", "met"}
     zs101 = next(r for r in report["results"] if r["code"] == "ZS101")
-    assert zs101["status"] == "no_data" and "zs target set ZS101" in zs101["message"] and "--year 2025" in zs101["message"]
+    assert (
+        zs101["status"] == "no_data" and "zs target set ZS101" in zs101["message"] and "--year 2025" in zs101["message"]
+    )

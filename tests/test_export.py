@@ -48,8 +48,16 @@ def test_a_ledger_in_every_stage_and_status_survives_export_and_import(zs, tmp_p
     zs.ok("person", "add", "张三", "--unit", "开发区", "--role", "head")
     zs.ok("person", "add", "李四", "--unit", "区发改委", "--role", "deputy")
     zs.ok("person", "add", "王芳", "--unit", "开发区", "--role", "staff")
-    zs.ok("person", "add", "王芳", "--unit", "渠沟镇", "--role", "staff", "--since", "2024-01-01")  # same name: 王芳@渠沟镇
-    stages = [("signed", "2024-01-10"), ("started", "2024-02-20"), ("included", "2024-03-05"), ("completed", "2024-08-31"), ("producing", "2024-09-15")]
+    zs.ok(
+        "person", "add", "王芳", "--unit", "渠沟镇", "--role", "staff", "--since", "2024-01-01"
+    )  # same name: 王芳@渠沟镇
+    stages = [
+        ("signed", "2024-01-10"),
+        ("started", "2024-02-20"),
+        ("included", "2024-03-05"),
+        ("completed", "2024-08-31"),
+        ("producing", "2024-09-15"),
+    ]
     for count in range(len(stages) + 1):  # lead, signed, started, included, completed, producing
         dates = [option for stage, day in stages[:count] for option in (f"--{stage}", day)]
         zs.ok("project", "add", f"阶段{count}项目", "--unit", "开发区", "--amount", f"{count + 1}.25亿", *dates)
@@ -58,7 +66,19 @@ def test_a_ledger_in_every_stage_and_status_survives_export_and_import(zs, tmp_p
         "--investor", "甲公司", "--industry", "新能源", "--channel", "以商招商", "--origin", "上海",
         "--leader", "李四", "--handler", "王芳@渠沟镇", "--signed", "2024-03-01", "--note", "第一批",
     )  # fmt: skip
-    stalled = zs.last_line("project", "add", "停滞项目", "--unit", "渠沟镇", "--amount", "5000", "--signed", "2024-01-05", "--handler", "张三")
+    stalled = zs.last_line(
+        "project",
+        "add",
+        "停滞项目",
+        "--unit",
+        "渠沟镇",
+        "--amount",
+        "5000",
+        "--signed",
+        "2024-01-05",
+        "--handler",
+        "张三",
+    )
     zs.ok("project", "stall", stalled, "--reason", "资金未到位")
     ended = zs.last_line("project", "add", "终止项目", "--unit", "渠沟镇", "--amount", "800", "--signed", "2023-12-01")
     zs.ok("project", "terminate", ended, "--reason", "企业撤资", "--on", "2024-05-31")
@@ -77,8 +97,19 @@ def test_a_ledger_in_every_stage_and_status_survives_export_and_import(zs, tmp_p
     assert before[0]["fixed_amount"] == 4321.5
     shown = {project["code"]: project for project in after}
     assert (shown[full]["handler"], shown[full]["amount"]) == ("王芳", 12345.6789)
-    assert (shown[stalled]["status"], shown[ended]["status"], shown[ended]["terminated"]) == ("stalled", "terminated", "2024-05-31")
-    assert {project["stage"] for project in after} >= {"lead", "signed", "started", "included", "completed", "producing"}
+    assert (shown[stalled]["status"], shown[ended]["status"], shown[ended]["terminated"]) == (
+        "stalled",
+        "terminated",
+        "2024-05-31",
+    )
+    assert {project["stage"] for project in after} >= {
+        "lead",
+        "signed",
+        "started",
+        "included",
+        "completed",
+        "producing",
+    }
     # Importing the export into the ledger it came from changes nothing and writes no audit entry.
     entries = len(json.loads(zs.ok("audit", "log", "--format", "json")))
     assert f"未变 {len(before)} 个" in zs.ok("import", "projects", str(tmp_path / "export.xlsx"))
@@ -103,7 +134,7 @@ def test_the_layout_is_a_title_row_then_the_chinese_header(zs, tmp_path):
 
 def test_text_that_looks_like_a_formula_is_written_as_text(zs, tmp_path):
     texts = {
-        "name": "=HYPERLINK(\"http://example.com\",\"点我\")",
+        "name": '=HYPERLINK("http://example.com","点我")',
         "investor": "+86 甲公司",
         "note": "-待定",
         "origin": "@上海",
@@ -118,7 +149,13 @@ def test_text_that_looks_like_a_formula_is_written_as_text(zs, tmp_path):
     sheet = load_workbook(book).active
     header = [cell.value for cell in sheet[2]]
     row = {title: cell for title, cell in zip(header, sheet[3])}
-    for key, title in (("name", "项目名称"), ("investor", "投资方"), ("note", "备注"), ("origin", "来源地"), ("industry", "产业类别")):
+    for key, title in (
+        ("name", "项目名称"),
+        ("investor", "投资方"),
+        ("note", "备注"),
+        ("origin", "来源地"),
+        ("industry", "产业类别"),
+    ):
         assert (row[title].value, row[title].data_type) == (texts[key], "s"), title
     assert row["项目名称"].quotePrefix and row["投资方"].quotePrefix
     target = Zs(tmp_path / "new.sqlite")

@@ -18,7 +18,9 @@ TITLE = "2024年招商引资项目台账"
 SIMPLE_HEADER = ["序号", "项目名称", "投资方", "总投资（万元）", "责任单位", "包保领导", "专人", "签约时间", "开工时间"]
 
 
-def write_book(path: Path, rows: list[list], merges: tuple[str, ...] = (), title: str = "台账", more: dict | None = None) -> Path:
+def write_book(
+    path: Path, rows: list[list], merges: tuple[str, ...] = (), title: str = "台账", more: dict | None = None
+) -> Path:
     """A workbook whose first sheet holds `rows` from A1, with `merges` (e.g. 'A1:I1'); `more`: other sheets."""
     workbook = Workbook()
     sheet = workbook.active
@@ -80,7 +82,12 @@ def test_title_rows_a_two_row_merged_header_and_units_in_the_header(people, tmp_
     # 1.2 in the 亿元 column = 12,000万元; 固投 has no unit of its own, so the note's 万元 applies.
     assert (battery["amount"], battery["fixed_amount"]) == (12000, 8000)
     assert (solar["amount"], solar["fixed_amount"]) == (5000, 3000.5)
-    assert (battery["investor"], battery["unit"], battery["leader"], battery["handler"]) == ("甲公司", "开发区", "李四", "张三")
+    assert (battery["investor"], battery["unit"], battery["leader"], battery["handler"]) == (
+        "甲公司",
+        "开发区",
+        "李四",
+        "张三",
+    )
     assert (battery["signed"], battery["started"], battery["stage"]) == ("2024-03-01", "2024-04-01", "started")
     assert (solar["signed"], solar["started"], solar["leader"]) == ("2024-05-06", None, None)
 
@@ -88,7 +95,11 @@ def test_title_rows_a_two_row_merged_header_and_units_in_the_header(people, tmp_
 def test_a_unit_note_above_the_header_applies_to_amount_columns_without_a_unit(zs, tmp_path):
     book = write_book(
         tmp_path / "a.xlsx",
-        [["项目台账（单位：亿元）"], ["项目名称", "责任单位", "计划总投资", "固定资产投资（万元）"], ["甲项目", "开发区", 0.3, 1500]],
+        [
+            ["项目台账（单位：亿元）"],
+            ["项目名称", "责任单位", "计划总投资", "固定资产投资（万元）"],
+            ["甲项目", "开发区", 0.3, 1500],
+        ],
     )
     zs.ok("import", "projects", str(book))
     project = projects(zs)[0]
@@ -109,7 +120,19 @@ def test_amounts_stay_exact_whatever_float_excel_stores(zs, tmp_path):
 
 
 def test_dates_in_every_form_ledgers_hold(zs, tmp_path):
-    forms = [datetime(2024, 3, 1), date(2024, 3, 1), 45352, "2024-03-01", "2024/3/1", "2024.3.1", "2024年3月1日", "20240301", 202403, "2024年3月", "2024-03"]
+    forms = [
+        datetime(2024, 3, 1),
+        date(2024, 3, 1),
+        45352,
+        "2024-03-01",
+        "2024/3/1",
+        "2024.3.1",
+        "2024年3月1日",
+        "20240301",
+        202403,
+        "2024年3月",
+        "2024-03",
+    ]
     book = simple_book(
         tmp_path / "dates.xlsx",
         [[index, f"项目{index}", None, 1000, "开发区", None, None, form] for index, form in enumerate(forms, start=1)],
@@ -171,7 +194,10 @@ def test_reimporting_updates_the_projects_instead_of_adding_them_twice(people, t
     simple_book(book, rows)
     out = zs.ok("import", "projects", str(book))
     assert "新增 0 个项目，更新 1 个，未变 1 个" in out
-    assert f"第3行 {first['新能源电池项目']['code']} 新能源电池项目：总投资 12,000 → 15,000；开工时间 空 → 2024-04-01" in out
+    assert (
+        f"第3行 {first['新能源电池项目']['code']} 新能源电池项目：总投资 12,000 → 15,000；开工时间 空 → 2024-04-01"
+        in out
+    )
     after = by_name(zs)
     assert len(after) == 2
     assert after["新能源电池项目"]["code"] == first["新能源电池项目"]["code"]
@@ -207,7 +233,12 @@ def test_the_import_is_one_transaction_with_one_audit_entry(people, tmp_path):
     book = simple_book(tmp_path / "a.xlsx", [[n, f"项目{n}", None, 1000 * n, "开发区"] for n in (1, 2, 3)])
     zs.ok("import", "projects", str(book))
     last = json.loads(zs.ok("audit", "log", "--format", "json"))[-1]
-    assert (last["action"], last["action_label"], last["subject"], last["changes"]) == ("project.import", "导入项目", "a.xlsx", 3)
+    assert (last["action"], last["action_label"], last["subject"], last["changes"]) == (
+        "project.import",
+        "导入项目",
+        "a.xlsx",
+        3,
+    )
     assert [p["code"] for p in projects(zs)] == ["XM000001", "XM000002", "XM000003"]
 
 
@@ -228,7 +259,9 @@ def test_dry_run_shows_what_would_change_and_writes_nothing(people, tmp_path):
 
 def test_unknown_columns_are_reported_and_map_names_them(zs, tmp_path):
     header = ["项目名称", "招引企业", "总投资", "责任单位", "联系电话", None]
-    book = write_book(tmp_path / "a.xlsx", [header, ["甲项目", "甲公司", 1000, "开发区", "13800000000", "多出来的一格"]])
+    book = write_book(
+        tmp_path / "a.xlsx", [header, ["甲项目", "甲公司", 1000, "开发区", "13800000000", "多出来的一格"]]
+    )
     out = zs.ok("import", "projects", str(book), "--dry-run")
     assert "未识别的列（没有导入）：B列「招引企业」、E列「联系电话」、F列（无表头）" in out
     out = zs.ok("import", "projects", str(book), "--map", "招引企业=investor", "--map", "联系电话=ignore")
@@ -240,7 +273,9 @@ def test_unknown_columns_are_reported_and_map_names_them(zs, tmp_path):
 def test_map_makes_an_unusual_header_readable(zs, tmp_path):
     book = write_book(tmp_path / "a.xlsx", [["项目全称", "主管部门", "金额（亿元）"], ["甲项目", "开发区", 2]])
     assert_rejected(zs("import", "projects", str(book)), "前30行中找不到表头")
-    zs.ok("import", "projects", str(book), "--map", "项目全称=项目名称", "--map", "主管部门=unit", "--map", "金额=amount")
+    zs.ok(
+        "import", "projects", str(book), "--map", "项目全称=项目名称", "--map", "主管部门=unit", "--map", "金额=amount"
+    )
     project = projects(zs)[0]
     assert (project["name"], project["unit"], project["amount"]) == ("甲项目", "开发区", 20000)
 
@@ -248,7 +283,9 @@ def test_map_makes_an_unusual_header_readable(zs, tmp_path):
 def test_bad_map_options_are_refused(zs, tmp_path):
     book = simple_book(tmp_path / "a.xlsx", [[1, "甲项目", None, 1000, "开发区"]])
     assert_rejected(zs("import", "projects", str(book), "--map", "投资方"), "'投资方' 应写作 列名=字段")
-    assert_rejected(zs("import", "projects", str(book), "--map", "投资方=老板"), "'老板' 不是可用的字段", "investor（投资方）")
+    assert_rejected(
+        zs("import", "projects", str(book), "--map", "投资方=老板"), "'老板' 不是可用的字段", "investor（投资方）"
+    )
     assert_rejected(zs("import", "projects", str(book), "--map", "电话=ignore"), "表头中没有列 '电话'")
 
 
@@ -287,7 +324,13 @@ def test_a_unit_merged_down_over_several_projects_applies_to_each(zs, tmp_path):
 def test_headings_and_notes_between_rows_are_skipped_and_said_so(zs, tmp_path):
     book = write_book(
         tmp_path / "a.xlsx",
-        [["序号", "项目名称", "责任单位", "总投资"], ["一、签约项目"], [1, "甲项目", "开发区", 100], [], ["注：金额单位为万元"]],
+        [
+            ["序号", "项目名称", "责任单位", "总投资"],
+            ["一、签约项目"],
+            [1, "甲项目", "开发区", 100],
+            [],
+            ["注：金额单位为万元"],
+        ],
         merges=("A2:D2",),
     )
     out = zs.ok("import", "projects", str(book))
@@ -296,7 +339,9 @@ def test_headings_and_notes_between_rows_are_skipped_and_said_so(zs, tmp_path):
 
 
 def test_the_same_project_twice_in_one_workbook_is_refused(zs, tmp_path):
-    book = simple_book(tmp_path / "a.xlsx", [[1, "甲项目", "甲公司", 100, "开发区"], [2, "甲项目", "甲公司", 200, "开发区"]])
+    book = simple_book(
+        tmp_path / "a.xlsx", [[1, "甲项目", "甲公司", 100, "开发区"], [2, "甲项目", "甲公司", 200, "开发区"]]
+    )
     assert_rejected(zs("import", "projects", str(book)), "第4行 与第3行是同一个项目")
 
 
@@ -309,13 +354,19 @@ def test_the_sheet_is_found_or_named(zs, tmp_path):
     )
     out = zs.ok("import", "projects", str(book), "--dry-run")
     assert "工作表「签约项目」" in out and "其他工作表没有导入：说明、汇总" in out
-    assert_rejected(zs("import", "projects", str(book), "--sheet", "签约"), "工作表（--sheet）：'签约' 不存在", "说明、签约项目、汇总")
+    assert_rejected(
+        zs("import", "projects", str(book), "--sheet", "签约"),
+        "工作表（--sheet）：'签约' 不存在",
+        "说明、签约项目、汇总",
+    )
     assert_rejected(zs("import", "projects", str(book), "--sheet", "汇总"), "工作表「汇总」前30行中找不到表头")
 
 
 def _ole_file(path: Path, stream_name: str) -> Path:
     """The first bytes of a Compound File (as .xls and password-protected .xlsx are), naming one stream."""
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + stream_name.encode("utf-16-le") + b"\x00" * 64)
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + stream_name.encode("utf-16-le") + b"\x00" * 64
+    )
     return path
 
 
@@ -323,13 +374,19 @@ def _ole_file(path: Path, stream_name: str) -> Path:
     "make, fragments",
     [
         (lambda folder: folder / "没有.xlsx", ("文件不存在",)),
-        (lambda folder: _write(folder / "a.xlsx", "项目名称,责任单位\n甲项目,开发区\n"), ("不是 Excel 工作簿（.xlsx）：a.xlsx",)),
+        (
+            lambda folder: _write(folder / "a.xlsx", "项目名称,责任单位\n甲项目,开发区\n"),
+            ("不是 Excel 工作簿（.xlsx）：a.xlsx",),
+        ),
         (lambda folder: _ole_file(folder / "old.xls", "Workbook"), ("旧版 Excel（.xls）",)),
         (lambda folder: _ole_file(folder / "secret.xlsx", "EncryptedPackage"), ("设有打开密码（已加密）",)),
         (lambda folder: _zip(folder / "a.xlsx"), ("无法读取 Excel 工作簿",)),
         (lambda folder: write_book(folder / "empty.xlsx", []), ("工作表「台账」是空的",)),
         (lambda folder: write_book(folder / "a.xlsx", [["会议纪要"], ["今天讨论了三件事"]]), ("找不到表头",)),
-        (lambda folder: write_book(folder / "a.xlsx", [["序号", "责任单位", "总投资"], [1, "开发区", 100]]), ("没有「项目名称」列",)),
+        (
+            lambda folder: write_book(folder / "a.xlsx", [["序号", "责任单位", "总投资"], [1, "开发区", 100]]),
+            ("没有「项目名称」列",),
+        ),
         (
             lambda folder: write_book(folder / "a.xlsx", [["项目名称", "签约时间", "签约日期"], ["甲", None, None]]),
             ("B列「签约时间」和C列「签约日期」都是签约时间",),
@@ -363,7 +420,10 @@ def test_a_new_project_needs_the_columns_add_needs(zs, tmp_path):
 def test_large_workbooks_report_progress(people, tmp_path):
     zs = people
     count = 620
-    book = simple_book(tmp_path / "big.xlsx", [[n, f"项目{n}", None, n, "开发区", "李四", "张三", "2024-01-02"] for n in range(1, count + 1)])
+    book = simple_book(
+        tmp_path / "big.xlsx",
+        [[n, f"项目{n}", None, n, "开发区", "李四", "张三", "2024-01-02"] for n in range(1, count + 1)],
+    )
     calls: list[tuple[str, int, int]] = []
     ledger = Ledger.open(zs.db)
     report = import_projects(ledger, "测试员", book, dry_run=True, progress=lambda *call: calls.append(call))

@@ -8,7 +8,16 @@ from decimal import Decimal
 import pytest
 
 from zhaoshang.errors import InputError
-from zhaoshang.parsing import format_wan, parse_amount, parse_channel, parse_date, parse_month, parse_role, parse_stage, yuan_to_wan
+from zhaoshang.parsing import (
+    format_wan,
+    parse_amount,
+    parse_channel,
+    parse_date,
+    parse_month,
+    parse_role,
+    parse_stage,
+    yuan_to_wan,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +77,9 @@ def test_dates_in_the_accepted_forms(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "03/01/2024", "明天", "20240301"])
+@pytest.mark.parametrize(
+    "text", ["2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "03/01/2024", "明天", "20240301"]
+)
 def test_bad_dates_are_refused(text):
     with pytest.raises(InputError) as caught:
         parse_date(text, "签约日期")

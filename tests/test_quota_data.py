@@ -8,11 +8,15 @@ from conftest import assert_rejected, dump
 
 
 def _targets(zs, metric):
-    return [t for t in json.loads(zs.ok("target", "list", "--year", "2024", "--format", "json")) if t["metric"] == metric]
+    return [
+        t for t in json.loads(zs.ok("target", "list", "--year", "2024", "--format", "json")) if t["metric"] == metric
+    ]
 
 
 def test_target_set_replaces_the_years_value(zs):
-    assert _targets(zs, "ZS101") == [{"year": 2024, "metric": "ZS101", "label": "签约亿元以上项目（个）", "unit": None, "value": 117}]
+    assert _targets(zs, "ZS101") == [
+        {"year": 2024, "metric": "ZS101", "label": "签约亿元以上项目（个）", "unit": None, "value": 117}
+    ]
     out = zs.ok("target", "set", "ZS101", "120", "--year", "2024")
     assert "120" in out and "原为 117" in out
     assert [t["value"] for t in _targets(zs, "ZS101")] == [120]
@@ -41,7 +45,10 @@ def test_a_unit_target_sits_beside_the_districts(zs):
     assert [(t["unit"], t["value"]) for t in _targets(zs, "ZS101")] == [(None, 117), ("开发区", 30)]
     # the unit's own ZS101 gives a per-unit result in the check
     report = json.loads(zs("check", "quotas", "--as-of", "2024-03-31", "--select", "ZS101", "--format", "json").stdout)
-    assert [(r["subject"], r["target"], r["expected"]) for r in report["results"]] == [(None, 117, 29.25), ("开发区", 30, 7.5)]
+    assert [(r["subject"], r["target"], r["expected"]) for r in report["results"]] == [
+        (None, 117, 29.25),
+        ("开发区", 30, 7.5),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -71,7 +78,10 @@ def test_indicator_set_and_list(zs):
     zs.ok("indicator", "set", "规上制造业增加值增速", "-2.5%", "--month", "2024年3月")
     zs.ok("indicator", "set", "output", "81亿", "--month", "2024-03")  # a correction replaces the figure
     listed = json.loads(zs.ok("indicator", "list", "--format", "json"))
-    assert [(i["month"], i["metric"], i["value"]) for i in listed] == [("2024-03", "output", 810000), ("2024-03", "value_added_growth", -2.5)]
+    assert [(i["month"], i["metric"], i["value"]) for i in listed] == [
+        ("2024-03", "output", 810000),
+        ("2024-03", "value_added_growth", -2.5),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -90,7 +100,19 @@ def test_bad_indicators_are_rejected(zs, args, fragment):
 
 
 def test_funds(zs):
-    zs.ok("fund", "add", "相山产业引导基金", "--kind", "产业引导基金", "--on", "2024/2/1", "--unit", "相山城投", "--amount", "5亿")
+    zs.ok(
+        "fund",
+        "add",
+        "相山产业引导基金",
+        "--kind",
+        "产业引导基金",
+        "--on",
+        "2024/2/1",
+        "--unit",
+        "相山城投",
+        "--amount",
+        "5亿",
+    )
     zs.ok("fund", "add", "相山天使基金", "--kind", "angel", "--on", "2024-05-01")
     listed = json.loads(zs.ok("fund", "list", "--format", "json"))
     assert [(f["name"], f["kind"], f["set_up_on"], f["unit"], f["amount"]) for f in listed] == [
@@ -105,12 +127,18 @@ def test_funds(zs):
 
 def test_buildings_belong_to_towns_and_streets(zs):
     zs.ok("building", "set", "金融大厦", "--unit", "渠沟镇", "--year", "2024", "--revenue", "1.2亿", "--tax", "1000万")
-    zs.ok("building", "set", "金融大厦", "--unit", "渠沟镇", "--year", "2024", "--revenue", "1.5亿", "--tax", "0")  # corrected
+    zs.ok(
+        "building", "set", "金融大厦", "--unit", "渠沟镇", "--year", "2024", "--revenue", "1.5亿", "--tax", "0"
+    )  # corrected
     assert json.loads(zs.ok("building", "list", "--format", "json")) == [
         {"name": "金融大厦", "unit": "渠沟镇", "year": 2024, "revenue": 15000, "tax": 0}
     ]
     before = dump(zs.db)
-    assert_rejected(zs("building", "set", "科创中心", "--unit", "开发区", "--year", "2024", "--revenue", "2亿", "--tax", "1亿"), "开发区", "镇、街道")
+    assert_rejected(
+        zs("building", "set", "科创中心", "--unit", "开发区", "--year", "2024", "--revenue", "2亿", "--tax", "1亿"),
+        "开发区",
+        "镇、街道",
+    )
     assert dump(zs.db) == before
 
 

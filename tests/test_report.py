@@ -72,17 +72,43 @@ def ledger_path(tmp_path_factory) -> Path:
     projects = (
         ("P1", "甲新能源项目", "开发区", "10000", ["--signed", "2024-10-08", "--started", "2024-10-20"]),
         ("P2", "乙物流项目", "开发区", "9999", ["--signed", "2024-10-09"]),
-        ("P3", "丙新材料产业园项目", "开发区", "2亿", ["--signed", "2024-03-01", "--started", "2024-04-01", "--included", "2024-05-10", "--investor", "丙公司"]),
+        (
+            "P3",
+            "丙新材料产业园项目",
+            "开发区",
+            "2亿",
+            ["--signed", "2024-03-01", "--started", "2024-04-01", "--included", "2024-05-10", "--investor", "丙公司"],
+        ),
         ("P4", "丁食品项目", "渠沟镇", "15000.5万", ["--signed", "2024-02-01"]),
         ("P5", "戊装备项目", "渠沟镇", "3亿", ["--signed", "2023-11-01", "--started", "2024-06-03"]),
         ("P6", HYPERLINK, "东城街道", "1.2亿", ["--signed", "2024-09-15"]),
         ("P7", "己项目", "东城街道", "5亿", ["--signed", "2024-10-02"]),
-        ("P8", "庚商贸项目", "开发区", "5000", ["--signed", "2024-06-01", "--started", "2024-07-01", "--included", "2024-08-01"]),
+        (
+            "P8",
+            "庚商贸项目",
+            "开发区",
+            "5000",
+            ["--signed", "2024-06-01", "--started", "2024-07-01", "--included", "2024-08-01"],
+        ),
         ("P9", "丙新材料产业园", "开发区", "1亿", ["--signed", "2024-10-25", "--investor", "丙公司"]),
     )
     for code, name, unit, amount, options in projects:
         handler = [] if code == "P2" else ["--handler", "王专员"]
-        zs.ok("project", "add", name, "--code", code, "--unit", unit, "--amount", amount, "--leader", "赵区长", *handler, *options)
+        zs.ok(
+            "project",
+            "add",
+            name,
+            "--code",
+            code,
+            "--unit",
+            unit,
+            "--amount",
+            amount,
+            "--leader",
+            "赵区长",
+            *handler,
+            *options,
+        )
     zs.ok("project", "terminate", "P7", "--reason=-投资方撤资", "--on", "2024-10-20")  # text that starts with '-'
     for person, first, last in (("李书记", "2024-09-28", "2024-10-02"), ("李书记", "2024-10-08", "2024-10-12"), ("李书记", "2024-10-11", "2024-10-14"),
                                 ("张主任", "2024-10-15", "2024-10-20"), ("钱主任", "2024-10-12", "2024-10-14")):  # fmt: skip
@@ -142,7 +168,13 @@ def _data(sheet) -> list[dict]:
 
 
 def test_the_overall_figures_are_the_quota_rules_for_the_month_and_the_year(figures: dict):
-    assert figures["period"] == {"kind": "month", "year": 2024, "label": "2024年10月", "first": "2024-10-01", "last": "2024-10-31"}
+    assert figures["period"] == {
+        "kind": "month",
+        "year": 2024,
+        "label": "2024年10月",
+        "first": "2024-10-01",
+        "last": "2024-10-31",
+    }
     assert figures["as_of"] == "2024-10-31" and figures["progress"] == pytest.approx(0.8333)
     signed = _by(figures["overall"], "code", "ZS101")
     # 4 signed in the year, 1 in October; 117 × 10/12 = 97.5; 4/117 = 0.0342; (4 − 97.5)/117 × 100 = −79.91.
@@ -150,10 +182,18 @@ def test_the_overall_figures_are_the_quota_rules_for_the_month_and_the_year(figu
     assert signed["completion"] == 0.0342 and signed["progress_points"] == -79.91
     assert (signed["status"], signed["status_label"]) == ("behind", "落后序时")
     started = _by(figures["overall"], "code", "ZS102")
-    assert (started["this_period"], started["year_to_date"]) == (1, 3)  # P1 in October; P1, P3, P5 (signed 2023) in the year
+    assert (started["this_period"], started["year_to_date"]) == (
+        1,
+        3,
+    )  # P1 in October; P1, P3, P5 (signed 2023) in the year
     principal = _by(figures["overall"], "code", "ZS201")
     # 李书记 judged January–October: only October met (9 ≥ 7).
-    assert (principal["this_period"], principal["year_to_date"], principal["target"], principal["status"]) == (1, 1, 10, "met")
+    assert (principal["this_period"], principal["year_to_date"], principal["target"], principal["status"]) == (
+        1,
+        1,
+        10,
+        "met",
+    )
     assert "年内累计未达标9项" in principal["note"]
     stalled = _by(figures["overall"], "code", "ZS403")
     assert (stalled["year_to_date"], stalled["status"]) == (2, "behind")  # P4 unstarted, P5 unincluded
@@ -165,12 +205,33 @@ def test_units_are_ranked_with_their_own_targets_and_marked_red_and_black(figure
     zone, town, street, total = units
     assert zone["period"] == {"signed": 1, "started": 1, "included": 0, "completed": 0, "producing": 0}
     assert zone["year"] == {"signed": 2, "started": 2, "included": 1, "completed": 0, "producing": 0}
-    assert (zone["signed_target"], zone["signed_completion"], zone["completion"], zone["progress_points"]) == (2, 1, 1, 16.67)
+    assert (zone["signed_target"], zone["signed_completion"], zone["completion"], zone["progress_points"]) == (
+        2,
+        1,
+        1,
+        16.67,
+    )
     assert (zone["rank"], zone["board"], zone["board_label"]) == (1, "red", "红榜")
-    assert (town["year"]["signed"], town["year"]["started"], town["completion"], town["rank"], town["board"]) == (1, 1, 0.5, 2, None)
-    assert (street["started_target"], street["completion"], street["progress_points"], street["board"]) == (None, 0.3333, -50, "black")
+    assert (town["year"]["signed"], town["year"]["started"], town["completion"], town["rank"], town["board"]) == (
+        1,
+        1,
+        0.5,
+        2,
+        None,
+    )
+    assert (street["started_target"], street["completion"], street["progress_points"], street["board"]) == (
+        None,
+        0.3333,
+        -50,
+        "black",
+    )
     # The district: 4 signed, 3 started (the terminated 5亿 P7 and the 9,999万 P2 are not counted).
-    assert (total["year"]["signed"], total["year"]["started"], total["signed_target"], total["rank"]) == (4, 3, 117, None)
+    assert (total["year"]["signed"], total["year"]["started"], total["signed_target"], total["rank"]) == (
+        4,
+        3,
+        117,
+        None,
+    )
 
 
 def test_the_project_list_has_every_project_with_exact_amounts_in_wan(figures: dict):
@@ -178,8 +239,16 @@ def test_the_project_list_has_every_project_with_exact_amounts_in_wan(figures: d
     assert list(projects) == [f"P{number}" for number in range(1, 10)]
     assert (projects["P1"]["amount"], projects["P2"]["amount"], projects["P4"]["amount"]) == (10000, 9999, 15000.5)
     assert projects["P6"]["name"] == HYPERLINK
-    assert (projects["P3"]["signed"], projects["P3"]["included"], projects["P3"]["stage_label"]) == ("2024-03-01", "2024-05-10", "纳统")
-    assert (projects["P7"]["status"], projects["P8"]["status_label"], projects["P2"]["handler"]) == ("terminated", "停滞", None)
+    assert (projects["P3"]["signed"], projects["P3"]["included"], projects["P3"]["stage_label"]) == (
+        "2024-03-01",
+        "2024-05-10",
+        "纳统",
+    )
+    assert (projects["P7"]["status"], projects["P8"]["status_label"], projects["P2"]["handler"]) == (
+        "terminated",
+        "停滞",
+        None,
+    )
 
 
 def test_trip_days_per_person_with_the_month_by_month_row(figures: dict):
@@ -187,7 +256,9 @@ def test_trip_days_per_person_with_the_month_by_month_row(figures: dict):
     assert list(trips) == ["李书记", "赵区长", "钱主任", "张主任"]  # by role, then unit (渠沟镇 before 开发区)
     secretary = trips["李书记"]
     assert (secretary["minimum"], secretary["period_days"], secretary["shortfall"]) == (7, 9, 0)
-    assert secretary["months"]["2024-09"] == 3 and secretary["months"]["2024-01"] == 0 and secretary["months_short"] == 9
+    assert (
+        secretary["months"]["2024-09"] == 3 and secretary["months"]["2024-01"] == 0 and secretary["months_short"] == 9
+    )
     assert (trips["赵区长"]["minimum"], trips["赵区长"]["shortfall"], trips["赵区长"]["months_short"]) == (14, 14, 10)
     assert (trips["张主任"]["minimum"], trips["张主任"]["period_days"], trips["张主任"]["shortfall"]) == (10, 6, 4)
     # Took office on 10-10: October is not judged.
@@ -234,25 +305,67 @@ def test_the_workbook_has_the_five_sheets_with_titles_and_chinese_headers(workbo
     for sheet in workbook:
         assert sheet["A1"].value == f"相山区招商引资工作每月通报　2024年10月　{sheet.title}"
         assert sheet["A2"].value == "截至2024年10月31日（序时进度83.33%）　制表日期：2024年11月5日"
-    assert _header(workbook["总体进度"]) == ["代码", "指标", "条款", "级别", "本月", "年累计", "年度目标", "序时目标", "完成率", "超/欠序时", "状态", "说明"]
+    assert _header(workbook["总体进度"]) == [
+        "代码",
+        "指标",
+        "条款",
+        "级别",
+        "本月",
+        "年累计",
+        "年度目标",
+        "序时目标",
+        "完成率",
+        "超/欠序时",
+        "状态",
+        "说明",
+    ]
     assert _header(workbook["项目台账"])[:4] == ["编号", "项目名称", "责任单位", "总投资（万元）"]
     assert _header(workbook["外出招商"])[-3:] == ["10月", "年累计天数", "年内未达标月数"]
-    assert _header(workbook["预警"]) == ["类型", "规则", "项目编号", "项目名称", "责任单位", "起算日期", "已等待天数", "时限（天）", "说明"]
+    assert _header(workbook["预警"]) == [
+        "类型",
+        "规则",
+        "项目编号",
+        "项目名称",
+        "责任单位",
+        "起算日期",
+        "已等待天数",
+        "时限（天）",
+        "说明",
+    ]
 
 
 def test_the_workbook_figures_match_the_ledger(workbook):
-    overall = {row["代码"].value + (row["指标"].value if row["代码"].value == "ZS401" else ""): row for row in _data(workbook["总体进度"])}
-    assert (overall["ZS101"]["本月"].value, overall["ZS101"]["年累计"].value, overall["ZS101"]["年度目标"].value) == (1, 4, 117)
+    overall = {
+        row["代码"].value + (row["指标"].value if row["代码"].value == "ZS401" else ""): row
+        for row in _data(workbook["总体进度"])
+    }
+    assert (overall["ZS101"]["本月"].value, overall["ZS101"]["年累计"].value, overall["ZS101"]["年度目标"].value) == (
+        1,
+        4,
+        117,
+    )
     assert overall["ZS101"]["序时目标"].value == 97.5 and overall["ZS101"]["状态"].value == "落后序时"
     units = {row["单位"].value: row for row in _data(workbook["单位排名"])}
-    assert (units["开发区"]["累计签约"].value, units["开发区"]["签约完成率"].value, units["开发区"]["红黑榜"].value) == (2, 1, "红榜")
+    assert (
+        units["开发区"]["累计签约"].value,
+        units["开发区"]["签约完成率"].value,
+        units["开发区"]["红黑榜"].value,
+    ) == (2, 1, "红榜")
     assert units["东城街道"]["红黑榜"].value == "黑榜" and units["全区合计"]["累计开工"].value == 3
     assert units["全区合计"]["单位"].font.bold
     projects = {row["编号"].value: row for row in _data(workbook["项目台账"])}
-    assert (projects["P1"]["总投资（万元）"].value, projects["P2"]["总投资（万元）"].value, projects["P4"]["总投资（万元）"].value) == (10000, 9999, 15000.5)
+    assert (
+        projects["P1"]["总投资（万元）"].value,
+        projects["P2"]["总投资（万元）"].value,
+        projects["P4"]["总投资（万元）"].value,
+    ) == (10000, 9999, 15000.5)
     assert projects["P3"]["签约"].value == datetime(2024, 3, 1) and projects["P3"]["竣工"].value is None
     trips = {row["姓名"].value: row for row in _data(workbook["外出招商"])}
-    assert (trips["张主任"]["本月天数"].value, trips["张主任"]["本月差额（天）"].value, trips["李书记"]["9月"].value) == (6, 4, 3)
+    assert (
+        trips["张主任"]["本月天数"].value,
+        trips["张主任"]["本月差额（天）"].value,
+        trips["李书记"]["9月"].value,
+    ) == (6, 4, 3)
     warnings = _data(workbook["预警"])
     assert [(row["项目编号"].value, row["已等待天数"].value) for row in warnings if row["项目编号"].value] == [
         ("P2", 22), ("P4", 273), ("P5", 150), ("P3、P9", 6), ("P8", 60)
@@ -278,7 +391,9 @@ def test_number_formats_and_red_failures(workbook):
     assert projects["P1"]["总投资（万元）"].number_format == "#,##0"
     assert projects["P4"]["总投资（万元）"].number_format == "#,##0.####"
     assert projects["P3"]["签约"].number_format == "yyyy-mm-dd"
-    assert projects["P2"]["专人"].fill.fgColor.rgb == "00FFC7CE" and projects["P1"]["专人"].fill.fgColor.rgb != "00FFC7CE"
+    assert (
+        projects["P2"]["专人"].fill.fgColor.rgb == "00FFC7CE" and projects["P1"]["专人"].fill.fgColor.rgb != "00FFC7CE"
+    )
     assert _font(projects["P8"]["状态"]) == RED_FONT  # stalled
     trips = {row["姓名"].value: row for row in _data(workbook["外出招商"])}
     assert _font(trips["张主任"]["10月"]) == RED_FONT and _font(trips["李书记"]["10月"]) != RED_FONT
@@ -312,7 +427,9 @@ def test_the_unit_sheet_has_a_bar_chart_of_signings_against_targets(workbook):
     # The three ranked units (rows 4–6): 累计签约 (column G) and 签约目标 (column L).
     references = [series.val.numRef.f for series in chart.series]
     assert references == ["'单位排名'!$G$4:$G$6", "'单位排名'!$L$4:$L$6"]
-    assert chart.series[0].cat.numRef.f == "'单位排名'!$A$4:$A$6" or chart.series[0].cat.strRef.f == "'单位排名'!$A$4:$A$6"
+    assert (
+        chart.series[0].cat.numRef.f == "'单位排名'!$A$4:$A$6" or chart.series[0].cat.strRef.f == "'单位排名'!$A$4:$A$6"
+    )
 
 
 def test_every_format_has_a_number_format_and_a_text_form():
@@ -347,9 +464,13 @@ def test_xlsx_is_written_and_an_existing_file_needs_force(zs: Zs, tmp_path: Path
     output = zs.ok("report", "monthly", "--month", "2024-10", "--xlsx", str(path))
     assert "已生成" in output and path.exists()
     today = date.today()
-    assert load_workbook(path, read_only=True)["总体进度"]["A2"].value.endswith(f"制表日期：{today.year}年{today.month}月{today.day}日")
+    assert load_workbook(path, read_only=True)["总体进度"]["A2"].value.endswith(
+        f"制表日期：{today.year}年{today.month}月{today.day}日"
+    )
     before = path.read_bytes()
-    assert_rejected(zs("report", "monthly", "--month", "2024-10", "--xlsx", str(path)), "通报文件（--xlsx）", "已存在", "--force")
+    assert_rejected(
+        zs("report", "monthly", "--month", "2024-10", "--xlsx", str(path)), "通报文件（--xlsx）", "已存在", "--force"
+    )
     assert path.read_bytes() == before
     zs.ok("report", "monthly", "--month", "2024-09", "--xlsx", str(path), "--force")
     assert "2024年9月" in load_workbook(path, read_only=True)["预警"]["A1"].value

@@ -41,7 +41,11 @@ def test_the_overall_figures_are_those_of_the_quota_check(bulletin: dict, check:
     for code in ("ZS101", "ZS102", "ZS103", "ZS104", "ZS105", "ZS301", "ZS302", "ZS303", "ZS304", "ZS402"):
         result = _district(check, code)
         row = overall[code]
-        assert (row["year_to_date"], row["target"], row["status"]) == (result["actual"], result["target"], result["status"]), code
+        assert (row["year_to_date"], row["target"], row["status"]) == (
+            result["actual"],
+            result["target"],
+            result["status"],
+        ), code
     assert overall["ZS101"]["expected"] == _district(check, "ZS101")["expected"]
 
 
@@ -55,7 +59,10 @@ def test_each_unit_row_is_its_own_quota_result(bulletin: dict, check: dict):
         assert (row["year"][stage], row[target]) == (result["actual"], result["target"]), result
     total = units["全区合计"]
     assert total["year"]["signed"] == _district(check, "ZS101")["actual"]
-    assert sum(row["period"]["signed"] for row in bulletin["units"] if row["unit"] != "全区合计") == total["period"]["signed"]
+    assert (
+        sum(row["period"]["signed"] for row in bulletin["units"] if row["unit"] != "全区合计")
+        == total["period"]["signed"]
+    )
     boards = [row["board"] for row in bulletin["units"]]
     assert boards.count("red") <= 3 and boards.count("black") <= 3 and "black" in boards
 

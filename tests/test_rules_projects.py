@@ -285,7 +285,9 @@ def test_a_resigning_of_last_years_project_is_left_out_and_a_tie_keeps_the_first
     result = book.result("ZS101", "2024-03-31")
     # 2024 signings: 光伏组件, 储能电站项目, 储能电站; the first and the last are later signings: 1 counted
     assert (result.actual, result.facts["duplicates"]) == (1, 2)
-    assert sorted(r.subject for r in book.results("ZS404", "2024-03-31")) == sorted([f"{last_year}、{again}", f"{kept}、{twin}"])
+    assert sorted(r.subject for r in book.results("ZS404", "2024-03-31")) == sorted(
+        [f"{last_year}、{again}", f"{kept}、{twin}"]
+    )
     # the bureau terminates the old entry (how ZS404 is resolved): the 2024 signing now counts
     set_status(book.ledger, "测试员", last_year, "terminated", "与2024年签约合并")
     assert book.result("ZS101", "2024-03-31").actual == 2

@@ -10,7 +10,12 @@ from zhaoshang.errors import InputError
 from zhaoshang.rules import REGISTRY, DuplicateRuleError, Registry, progress
 from zhaoshang.rules.results import json_number
 
-ALL_CODES = [f"ZS10{n}" for n in range(1, 6)] + ["ZS201", "ZS202", "ZS203"] + [f"ZS30{n}" for n in range(1, 7)] + [f"ZS40{n}" for n in range(1, 5)]
+ALL_CODES = (
+    [f"ZS10{n}" for n in range(1, 6)]
+    + ["ZS201", "ZS202", "ZS203"]
+    + [f"ZS30{n}" for n in range(1, 7)]
+    + [f"ZS40{n}" for n in range(1, 5)]
+)
 
 
 def test_every_rule_of_the_design_is_registered_and_documented():
@@ -19,7 +24,11 @@ def test_every_rule_of_the_design_is_registered_and_documented():
         assert rule.severity in ("error", "warning")
         assert rule.clause.startswith("（") and rule.clause.endswith("）")
         # `zs check explain` shows the docstring to people who read Chinese: what, why, how
-        assert [line[:3] for line in rule.doc.splitlines() if line[:3] in ("检查：", "依据：", "计算：")] == ["检查：", "依据：", "计算："], rule.code
+        assert [line[:3] for line in rule.doc.splitlines() if line[:3] in ("检查：", "依据：", "计算：")] == [
+            "检查：",
+            "依据：",
+            "计算：",
+        ], rule.code
         assert f"依据：{rule.clause}“" in rule.doc, rule.code  # it quotes the opinion's words of the clause it cites
         assert 4 <= len(rule.doc.splitlines()) <= 10, rule.code
 
@@ -89,7 +98,9 @@ def test_select_and_ignore_by_longest_prefix(select, ignore, expected):
     assert [rule.code for rule in REGISTRY.select(select, ignore)] == expected
 
 
-@pytest.mark.parametrize("select, ignore", [("ZS9", None), ("XX", None), ("ZS1010", None), (None, "ZS5"), ("ZS1", "ZS1,Z9")])
+@pytest.mark.parametrize(
+    "select, ignore", [("ZS9", None), ("XX", None), ("ZS1010", None), (None, "ZS5"), ("ZS1", "ZS1,Z9")]
+)
 def test_a_prefix_matching_no_rule_is_an_input_error(select, ignore):
     with pytest.raises(InputError, match="不匹配任何规则"):
         REGISTRY.select(select, ignore)

@@ -28,7 +28,9 @@ class Book:
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
 
-    def project(self, name: str, amount: str = "1亿", unit: str = "开发区", terminated: bool = False, **fields: str) -> str:
+    def project(
+        self, name: str, amount: str = "1亿", unit: str = "开发区", terminated: bool = False, **fields: str
+    ) -> str:
         """Add a project (fields: signed, started, included, producing, investor, handler …); returns its code."""
         code = add_project(self.ledger, ACTOR, ProjectFields(name=name, unit=unit, amount=amount, **fields))
         if terminated:
@@ -50,7 +52,9 @@ class Book:
     def unit(self, name: str, kind: str) -> None:
         add_unit(self.ledger, ACTOR, name, kind)
 
-    def person(self, name: str, role: str, unit: str = "区委办公室", since: str | None = None, until: str | None = None) -> None:
+    def person(
+        self, name: str, role: str, unit: str = "区委办公室", since: str | None = None, until: str | None = None
+    ) -> None:
         add_person(self.ledger, ACTOR, name, unit, role, since, until)
 
     def trip(self, person: str, first: str, last: str) -> None:
@@ -79,7 +83,9 @@ class Book:
         """The results of one rule (exactly that code)."""
         return [result for result in self.check(as_of, select=code).results if result.code == code]
 
-    def result(self, code: str, as_of: str, subject: str | None = None, period: str | None = None, title: str | None = None) -> Result:
+    def result(
+        self, code: str, as_of: str, subject: str | None = None, period: str | None = None, title: str | None = None
+    ) -> Result:
         """The one result of a rule about a subject (None: the district), in a period, with a title."""
         found = [
             r for r in self.results(code, as_of)

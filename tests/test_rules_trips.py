@@ -41,7 +41,13 @@ def test_zs201_judges_each_finished_month_and_shows_the_current_one_in_progress(
 def test_a_trip_month_still_in_progress_does_not_fail(travels):
     [march] = [r for r in travels.results("ZS202", "2024-03-15") if r.period == "2024-03"]
     # 10–15 March counted so far (the trip runs to the 20th): 6 of 14
-    assert (march.subject, march.actual, march.target, march.status, march.passed) == ("李二", 6, 14, "in_progress", True)
+    assert (march.subject, march.actual, march.target, march.status, march.passed) == (
+        "李二",
+        6,
+        14,
+        "in_progress",
+        True,
+    )
     assert "截至2024-03-15" in march.message
     # on the month's last day it is judged: 11 < 14
     assert travels.result("ZS202", "2024-03-31", "李二", "2024-03").status == "missed"

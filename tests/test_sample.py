@@ -39,7 +39,10 @@ def test_the_sample_is_a_believable_year(regenerated: Path, tmp_path: Path):
     units = json.loads(zs.ok("unit", "list", "--format", "json"))
     assert sum(1 for unit in units if unit["kind"] == "street") >= 3
     # Nothing in the sample happens after the day it stops.
-    assert max(p[stage] or "" for p in projects for stage in ("signed", "started", "included", "completed", "producing")) <= "2024-10-31"
+    assert (
+        max(p[stage] or "" for p in projects for stage in ("signed", "started", "included", "completed", "producing"))
+        <= "2024-10-31"
+    )
 
 
 def test_the_same_seed_gives_the_same_ledger_and_another_seed_another(regenerated: Path, tmp_path: Path):

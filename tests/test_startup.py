@@ -35,15 +35,18 @@ def test_the_core_never_imports_typer_or_rich():
         if path.name == "cli.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("typer", "rich")]
     assert offenders == []
 
 
 def test_opening_a_current_ledger_does_not_import_alembic(zs):
-    code = (
-        "import sys; from zhaoshang.db import Ledger; "
-        f"Ledger.open({str(zs.db)!r}); print('alembic' in sys.modules)"
-    )
+    code = f"import sys; from zhaoshang.db import Ledger; Ledger.open({str(zs.db)!r}); print('alembic' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr

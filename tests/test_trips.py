@@ -12,7 +12,9 @@ from zhaoshang.services.trips import PersonTripDays, minimums_for_year, shortfal
 
 def days_of(zs, month, *options):
     """`zs trip days --format json` as {person: row}."""
-    return {row["person"]: row for row in json.loads(zs.ok("trip", "days", "--month", month, "--format", "json", *options))}
+    return {
+        row["person"]: row for row in json.loads(zs.ok("trip", "days", "--month", month, "--format", "json", *options))
+    }
 
 
 def trip(zs, *persons, start, end, extra=()):
@@ -254,7 +256,9 @@ def test_trip_days_over_a_window_of_several_months_is_the_union_split_at_month_e
         (yi, "2024-03"): 8,  # 1, 3 and 5–10 March
     }  # fmt: skip
     # only the persons of the roles asked for (the rules ask for those with a minimum)
-    assert _counted(zs, date(2024, 1, 1), date(2024, 3, 10), roles=["deputy"]) == {key: days for key, days in counted.items() if key[0] == yi}
+    assert _counted(zs, date(2024, 1, 1), date(2024, 3, 10), roles=["deputy"]) == {
+        key: days for key, days in counted.items() if key[0] == yi
+    }
     assert _counted(zs, date(2024, 1, 1), date(2024, 3, 10), roles=[]) == {}
 
 
@@ -270,7 +274,13 @@ def test_trip_days_agree_with_counting_each_day(zs):
     trips = []
     for _ in range(60):
         start = date(2023, 11, 1) + timedelta(days=rng.randrange(200))
-        trips.append((rng.sample(names, rng.choice((1, 1, 2, 3))), start.isoformat(), (start + timedelta(days=rng.randrange(12))).isoformat()))
+        trips.append(
+            (
+                rng.sample(names, rng.choice((1, 1, 2, 3))),
+                start.isoformat(),
+                (start + timedelta(days=rng.randrange(12))).isoformat(),
+            )
+        )
     ids = _insert_trips(zs, trips)
     first, last = date(2024, 1, 10), date(2024, 4, 20)
     expected: dict = {}
@@ -300,7 +310,10 @@ def test_trip_log_records_every_field_and_list_filters(zs):
     }  # fmt: skip
     assert [t["id"] for t in json.loads(zs.ok("trip", "list", "--month", "2024-04", "--format", "json"))] == [first]
     assert [t["id"] for t in json.loads(zs.ok("trip", "list", "--month", "2024-02", "--format", "json"))] == []
-    assert [t["id"] for t in json.loads(zs.ok("trip", "list", "--person", "褚主任", "--format", "json"))] == [first, second]
+    assert [t["id"] for t in json.loads(zs.ok("trip", "list", "--person", "褚主任", "--format", "json"))] == [
+        first,
+        second,
+    ]
     assert [t["id"] for t in json.loads(zs.ok("trip", "list", "--person", "陈主任", "--format", "json"))] == [first]
     assert "甲科技、乙电子" in zs.ok("trip", "list")
 
@@ -310,9 +323,17 @@ def test_trip_edit_and_delete_are_audited(zs):
     zs.ok("person", "add", "蒋主任", "--unit", "区农水局", "--role", "head")
     code = zs.last_line("project", "add", "智慧农业项目", "--unit", "区农水局", "--amount", "1.5亿")
     trip_id = trip(zs, "卫主任", start="2024-03-01", end="2024-03-03", extra=("--project", code))
-    zs.ok("trip", "edit", str(trip_id), "--to", "2024-03-06", "--person", "蒋主任", "--region", "珠三角", "--project", "")
+    zs.ok(
+        "trip", "edit", str(trip_id), "--to", "2024-03-06", "--person", "蒋主任", "--region", "珠三角", "--project", ""
+    )
     [edited] = json.loads(zs.ok("trip", "list", "--format", "json"))
-    assert (edited["to"], edited["days"], edited["persons"], edited["region"], edited["projects"]) == ("2024-03-06", 6, ["蒋主任"], "珠三角", [])
+    assert (edited["to"], edited["days"], edited["persons"], edited["region"], edited["projects"]) == (
+        "2024-03-06",
+        6,
+        ["蒋主任"],
+        "珠三角",
+        [],
+    )
     days = days_of(zs, "2024-03")
     assert (days["卫主任"]["days"], days["蒋主任"]["days"]) == (0, 6)  # 1–6 March now 蒋主任's only
 
@@ -321,7 +342,9 @@ def test_trip_edit_and_delete_are_audited(zs):
     assert days_of(zs, "2024-03")["蒋主任"]["days"] == 0
 
     entries = json.loads(zs.ok("audit", "log", "--format", "json"))
-    trip_entries = [(e["action"], e["action_label"], e["subject"], e["changes"]) for e in entries if e["action"].startswith("trip.")]
+    trip_entries = [
+        (e["action"], e["action_label"], e["subject"], e["changes"]) for e in entries if e["action"].startswith("trip.")
+    ]
     assert trip_entries == [
         ("trip.log", "登记外出招商", f"行程#{trip_id}", 3),  # trip + trip_person + trip_project
         ("trip.edit", "修改外出招商", f"行程#{trip_id}", 4),  # trip; 卫主任 out, 蒋主任 in; project unlinked

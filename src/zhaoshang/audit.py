@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -60,7 +61,7 @@ def _key_of(table: str, row: dict) -> Any:
 class Writer:
     """Writes rows inside one transaction and collects the changes for its audit entry."""
 
-    def __init__(self, connection: "Connection", subject: str | None = None):
+    def __init__(self, connection: Connection, subject: str | None = None):
         self.connection = connection
         self.subject = subject  # what the entry is about (a project's code), for `zs audit log`
         self.changes: list[dict] = []
@@ -88,7 +89,9 @@ class Writer:
         columns = ", ".join(values)
         params = ", ".join(f":{column}" for column in values)
         # RETURNING gives the row as stored (defaults and affinity applied) without a second query.
-        after = self._one(f"INSERT INTO {table} ({columns}) VALUES ({params}) RETURNING rowid AS _rowid_, *", _plain(values))
+        after = self._one(
+            f"INSERT INTO {table} ({columns}) VALUES ({params}) RETURNING rowid AS _rowid_, *", _plain(values)
+        )
         rowid = after.pop("_rowid_")
         self._record(table, None, after)
         return rowid
@@ -154,7 +157,9 @@ class AuditRecord:
     hash: str
 
 
-def iter_entries(connection: "Connection", subject: str | None = None, table_key: tuple[str, Any] | None = None) -> Iterator[AuditRecord]:
+def iter_entries(
+    connection: Connection, subject: str | None = None, table_key: tuple[str, Any] | None = None
+) -> Iterator[AuditRecord]:
     """Entries in order; optionally those about a subject or touching one row."""
     sql = "SELECT seq, at, actor, action, subject, changes, prev_hash, hash FROM audit_log"
     params: dict = {}
@@ -181,7 +186,7 @@ class VerifyResult:
     problem: str | None = None
 
 
-def verify(connection: "Connection") -> VerifyResult:
+def verify(connection: Connection) -> VerifyResult:
     """Re-walk the chain, then compare every audited row with the state the entries imply."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
@@ -190,7 +195,9 @@ def verify(connection: "Connection") -> VerifyResult:
     for record in iter_entries(connection):
         count += 1
         if record.seq != expected_seq:
-            return VerifyResult(False, count, expected_prev, f"第{expected_seq}条审计记录缺失（下一条是第{record.seq}条）")
+            return VerifyResult(
+                False, count, expected_prev, f"第{expected_seq}条审计记录缺失（下一条是第{record.seq}条）"
+            )
         entry = {
             "seq": record.seq,
             "at": record.at,
@@ -202,7 +209,10 @@ def verify(connection: "Connection") -> VerifyResult:
         }
         if record.prev_hash != expected_prev or entry_hash(record.prev_hash, entry) != record.hash:
             return VerifyResult(
-                False, count, expected_prev, f"第{record.seq}条审计记录（{record.at} {record.actor} {record.action}）被改动，哈希链断开"
+                False,
+                count,
+                expected_prev,
+                f"第{record.seq}条审计记录（{record.at} {record.actor} {record.action}）被改动，哈希链断开",
             )
         for change in record.changes:
             state[(change["table"], canonical_json(change["key"]))] = change["after"]
@@ -215,15 +225,22 @@ def verify(connection: "Connection") -> VerifyResult:
             key = canonical_json(_key_of(table, row))
             seen.add(key)
             if (table, key) not in state:
-                return VerifyResult(False, count, expected_prev, f"{_describe(table, row)} 没有审计记录，是绕过 zs 写入的")
+                return VerifyResult(
+                    False, count, expected_prev, f"{_describe(table, row)} 没有审计记录，是绕过 zs 写入的"
+                )
             expected = state[(table, key)]
             if expected is None:
-                return VerifyResult(False, count, expected_prev, f"{_describe(table, row)} 按审计记录已删除，却仍在账本中")
+                return VerifyResult(
+                    False, count, expected_prev, f"{_describe(table, row)} 按审计记录已删除，却仍在账本中"
+                )
             # A column added by a later migration is absent from older entries: it must still be empty.
             changed = [column for column in row if expected.get(column) != row[column]]
             if changed:
                 return VerifyResult(
-                    False, count, expected_prev, f"{_describe(table, row)} 与审计记录不符（被改动的字段：{'、'.join(COLUMN_LABELS.get(c, c) for c in changed)}）"
+                    False,
+                    count,
+                    expected_prev,
+                    f"{_describe(table, row)} 与审计记录不符（被改动的字段：{'、'.join(COLUMN_LABELS.get(c, c) for c in changed)}）",
                 )
         for (state_table, key), after in state.items():
             if state_table == table and after is not None and key not in seen:

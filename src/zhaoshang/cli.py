@@ -11,7 +11,7 @@ import re
 import sys
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
@@ -136,7 +136,9 @@ def _default_actor() -> str:
 def main(
     ctx: typer.Context,
     db: str = typer.Option(None, "--db", envvar="ZS_DB", help="账本文件；默认 $ZS_DB，否则 ./zs.sqlite"),
-    actor: str = typer.Option(None, "--actor", envvar="ZS_ACTOR", help="写入审计日志的操作人；默认 $ZS_ACTOR，否则登录名"),
+    actor: str = typer.Option(
+        None, "--actor", envvar="ZS_ACTOR", help="写入审计日志的操作人；默认 $ZS_ACTOR，否则登录名"
+    ),
 ) -> None:
     ctx.obj = State(db or "zs.sqlite", actor or _default_actor())
 
@@ -145,7 +147,7 @@ def _state(ctx: typer.Context) -> State:
     return ctx.find_root().obj
 
 
-def _ledger(ctx: typer.Context) -> "Ledger":
+def _ledger(ctx: typer.Context) -> Ledger:
     from zhaoshang.db import Ledger
 
     state = _state(ctx)
@@ -235,7 +237,9 @@ def init_command(ctx: typer.Context, year: str = typer.Option("2024", "--year", 
 def unit_add(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="单位名称"),
-    kind: str = typer.Option(..., "--kind", help="leadership|department|town|street|zone|enterprise（或 四大班子|部门|镇|街道|开发区|国企）"),
+    kind: str = typer.Option(
+        ..., "--kind", help="leadership|department|town|street|zone|enterprise（或 四大班子|部门|镇|街道|开发区|国企）"
+    ),
 ) -> None:
     """新增责任单位。"""
     from zhaoshang.parsing import KIND_LABELS
@@ -263,8 +267,8 @@ def person_add(
     name: str = typer.Argument(..., help="姓名"),
     unit: str = typer.Option(..., "--unit", help="所在单位"),
     role: str = typer.Option(..., "--role", help="principal|deputy|head|member|staff（或中文）"),
-    since: Optional[str] = typer.Option(None, "--since", help="任职起始日期"),
-    until: Optional[str] = typer.Option(None, "--until", help="任职截止日期"),
+    since: str | None = typer.Option(None, "--since", help="任职起始日期"),
+    until: str | None = typer.Option(None, "--until", help="任职截止日期"),
 ) -> None:
     """新增人员。"""
     from zhaoshang.parsing import ROLE_LABELS
@@ -292,22 +296,22 @@ _STAGE_HELP = "signed|started|included|completed|producing（或 签约|开工|�
 
 
 def _project_options(
-    name: Optional[str],
-    unit: Optional[str],
-    amount: Optional[str],
-    code: Optional[str],
-    investor: Optional[str],
-    industry: Optional[str],
-    channel: Optional[str],
-    origin: Optional[str],
-    leader: Optional[str],
-    handler: Optional[str],
-    signed: Optional[str],
-    started: Optional[str],
-    included: Optional[str],
-    completed: Optional[str],
-    producing: Optional[str],
-    note: Optional[str],
+    name: str | None,
+    unit: str | None,
+    amount: str | None,
+    code: str | None,
+    investor: str | None,
+    industry: str | None,
+    channel: str | None,
+    origin: str | None,
+    leader: str | None,
+    handler: str | None,
+    signed: str | None,
+    started: str | None,
+    included: str | None,
+    completed: str | None,
+    producing: str | None,
+    note: str | None,
 ):
     from zhaoshang.services.projects import ProjectFields
 
@@ -324,19 +328,19 @@ def project_add(
     name: str = typer.Argument(..., help="项目名称"),
     unit: str = typer.Option(..., "--unit", help="责任单位"),
     amount: str = typer.Option(..., "--amount", help="总投资：1.2亿、12000万 或 12000（万元）"),
-    code: Optional[str] = typer.Option(None, "--code", help="项目编号；不写则自动编号"),
-    investor: Optional[str] = typer.Option(None, "--investor", help="投资方"),
-    industry: Optional[str] = typer.Option(None, "--industry", help="产业类别"),
-    channel: Optional[str] = typer.Option(None, "--channel", help="招商方式"),
-    origin: Optional[str] = typer.Option(None, "--origin", help="来源地"),
-    leader: Optional[str] = typer.Option(None, "--leader", help="包保领导（姓名，或 姓名@单位）"),
-    handler: Optional[str] = typer.Option(None, "--handler", help="专人（姓名，或 姓名@单位）"),
-    signed: Optional[str] = typer.Option(None, "--signed", help="签约日期"),
-    started: Optional[str] = typer.Option(None, "--started", help="开工日期"),
-    included: Optional[str] = typer.Option(None, "--included", help="纳统日期"),
-    completed: Optional[str] = typer.Option(None, "--completed", help="竣工日期"),
-    producing: Optional[str] = typer.Option(None, "--producing", help="投产日期"),
-    note: Optional[str] = typer.Option(None, "--note", help="备注"),
+    code: str | None = typer.Option(None, "--code", help="项目编号；不写则自动编号"),
+    investor: str | None = typer.Option(None, "--investor", help="投资方"),
+    industry: str | None = typer.Option(None, "--industry", help="产业类别"),
+    channel: str | None = typer.Option(None, "--channel", help="招商方式"),
+    origin: str | None = typer.Option(None, "--origin", help="来源地"),
+    leader: str | None = typer.Option(None, "--leader", help="包保领导（姓名，或 姓名@单位）"),
+    handler: str | None = typer.Option(None, "--handler", help="专人（姓名，或 姓名@单位）"),
+    signed: str | None = typer.Option(None, "--signed", help="签约日期"),
+    started: str | None = typer.Option(None, "--started", help="开工日期"),
+    included: str | None = typer.Option(None, "--included", help="纳统日期"),
+    completed: str | None = typer.Option(None, "--completed", help="竣工日期"),
+    producing: str | None = typer.Option(None, "--producing", help="投产日期"),
+    note: str | None = typer.Option(None, "--note", help="备注"),
 ) -> None:
     """新增项目；最后一行输出项目编号。"""
     from zhaoshang.services.projects import add_project
@@ -356,7 +360,7 @@ def project_advance(
     code: str = typer.Argument(..., help="项目编号"),
     stage: str = typer.Argument(..., help=_STAGE_HELP),
     on: str = typer.Option(..., "--on", help="日期"),
-    note: Optional[str] = typer.Option(None, "--note", help="备注"),
+    note: str | None = typer.Option(None, "--note", help="备注"),
 ) -> None:
     """推进项目到下一阶段：签约、开工、纳统、竣工、投产。"""
     from zhaoshang.parsing import STAGE_LABELS, parse_stage
@@ -371,22 +375,22 @@ def project_advance(
 def project_edit(
     ctx: typer.Context,
     code: str = typer.Argument(..., help="项目编号"),
-    name: Optional[str] = typer.Option(None, "--name", help="项目名称"),
-    unit: Optional[str] = typer.Option(None, "--unit", help="责任单位"),
-    amount: Optional[str] = typer.Option(None, "--amount", help="总投资"),
-    new_code: Optional[str] = typer.Option(None, "--code", help="新的项目编号"),
-    investor: Optional[str] = typer.Option(None, "--investor", help="投资方"),
-    industry: Optional[str] = typer.Option(None, "--industry", help="产业类别"),
-    channel: Optional[str] = typer.Option(None, "--channel", help="招商方式"),
-    origin: Optional[str] = typer.Option(None, "--origin", help="来源地"),
-    leader: Optional[str] = typer.Option(None, "--leader", help="包保领导；空字符串表示清除"),
-    handler: Optional[str] = typer.Option(None, "--handler", help="专人；空字符串表示清除"),
-    signed: Optional[str] = typer.Option(None, "--signed", help="签约日期"),
-    started: Optional[str] = typer.Option(None, "--started", help="开工日期"),
-    included: Optional[str] = typer.Option(None, "--included", help="纳统日期"),
-    completed: Optional[str] = typer.Option(None, "--completed", help="竣工日期"),
-    producing: Optional[str] = typer.Option(None, "--producing", help="投产日期"),
-    note: Optional[str] = typer.Option(None, "--note", help="备注"),
+    name: str | None = typer.Option(None, "--name", help="项目名称"),
+    unit: str | None = typer.Option(None, "--unit", help="责任单位"),
+    amount: str | None = typer.Option(None, "--amount", help="总投资"),
+    new_code: str | None = typer.Option(None, "--code", help="新的项目编号"),
+    investor: str | None = typer.Option(None, "--investor", help="投资方"),
+    industry: str | None = typer.Option(None, "--industry", help="产业类别"),
+    channel: str | None = typer.Option(None, "--channel", help="招商方式"),
+    origin: str | None = typer.Option(None, "--origin", help="来源地"),
+    leader: str | None = typer.Option(None, "--leader", help="包保领导；空字符串表示清除"),
+    handler: str | None = typer.Option(None, "--handler", help="专人；空字符串表示清除"),
+    signed: str | None = typer.Option(None, "--signed", help="签约日期"),
+    started: str | None = typer.Option(None, "--started", help="开工日期"),
+    included: str | None = typer.Option(None, "--included", help="纳统日期"),
+    completed: str | None = typer.Option(None, "--completed", help="竣工日期"),
+    producing: str | None = typer.Option(None, "--producing", help="投产日期"),
+    note: str | None = typer.Option(None, "--note", help="备注"),
 ) -> None:
     """修改项目的字段（只改给出的字段）。"""
     from zhaoshang.services.projects import edit_project
@@ -426,7 +430,7 @@ def project_terminate(
     ctx: typer.Context,
     code: str = typer.Argument(..., help="项目编号"),
     reason: str = typer.Option(..., "--reason", help="终止原因"),
-    on: Optional[str] = typer.Option(None, "--on", help="终止日期"),
+    on: str | None = typer.Option(None, "--on", help="终止日期"),
 ) -> None:
     """终止项目（不再计入考核）。"""
     from zhaoshang.services.projects import set_status
@@ -456,7 +460,19 @@ PROJECT_COLUMNS = (
     ("status_reason", "原因"),
     ("note", "备注"),
 )
-_TABLE_PROJECT_KEYS = ("code", "name", "unit", "amount", "signed", "started", "included", "completed", "producing", "stage_label", "status_label")
+_TABLE_PROJECT_KEYS = (
+    "code",
+    "name",
+    "unit",
+    "amount",
+    "signed",
+    "started",
+    "included",
+    "completed",
+    "producing",
+    "stage_label",
+    "status_label",
+)
 
 
 def _amount_cell(value: Decimal) -> str:
@@ -466,9 +482,9 @@ def _amount_cell(value: Decimal) -> str:
 @project_app.command("list")
 def project_list(
     ctx: typer.Context,
-    stage: Optional[str] = typer.Option(None, "--stage", help="当前阶段：lead|" + _STAGE_HELP),
-    unit: Optional[str] = typer.Option(None, "--unit", help="责任单位"),
-    year: Optional[str] = typer.Option(None, "--year", help="签约年度"),
+    stage: str | None = typer.Option(None, "--stage", help="当前阶段：lead|" + _STAGE_HELP),
+    unit: str | None = typer.Option(None, "--unit", help="责任单位"),
+    year: str | None = typer.Option(None, "--year", help="签约年度"),
     format: str = typer.Option("table", "--format", help="输出格式：table、json 或 csv"),
 ) -> None:
     """列出项目。"""
@@ -533,14 +549,16 @@ def _trip_fields(persons, date_from, date_to, dest, region, purpose, companies, 
 @trip_app.command("log")
 def trip_log(
     ctx: typer.Context,
-    persons: Optional[list[str]] = typer.Option(None, "--person", metavar="<str>", help="外出人员（姓名，或 姓名@单位）；同一批次多人写多次"),
-    date_from: Optional[str] = typer.Option(None, "--from", help="出发日期"),
-    date_to: Optional[str] = typer.Option(None, "--to", help="返回日期（含当天）"),
-    dest: Optional[str] = typer.Option(None, "--dest", help="目的地"),
-    region: Optional[str] = typer.Option(None, "--region", help=_REGION_HELP),
-    purpose: Optional[str] = typer.Option(None, "--purpose", help="事由"),
-    companies: Optional[str] = typer.Option(None, "--companies", help="走访企业"),
-    projects: Optional[list[str]] = typer.Option(None, "--project", metavar="<str>", help="关联项目编号；可写多次"),
+    persons: list[str] | None = typer.Option(
+        None, "--person", metavar="<str>", help="外出人员（姓名，或 姓名@单位）；同一批次多人写多次"
+    ),
+    date_from: str | None = typer.Option(None, "--from", help="出发日期"),
+    date_to: str | None = typer.Option(None, "--to", help="返回日期（含当天）"),
+    dest: str | None = typer.Option(None, "--dest", help="目的地"),
+    region: str | None = typer.Option(None, "--region", help=_REGION_HELP),
+    purpose: str | None = typer.Option(None, "--purpose", help="事由"),
+    companies: str | None = typer.Option(None, "--companies", help="走访企业"),
+    projects: list[str] | None = typer.Option(None, "--project", metavar="<str>", help="关联项目编号；可写多次"),
     long: bool = typer.Option(False, "--long", help="允许超过62天的行程（长期驻点招商）"),
 ) -> None:
     """登记一次外出招商（一个批次，可多人）；最后一行输出行程编号。"""
@@ -555,8 +573,8 @@ def trip_log(
 @trip_app.command("list")
 def trip_list(
     ctx: typer.Context,
-    month: Optional[str] = typer.Option(None, "--month", help="只看这个月有外出的行程（YYYY-MM）"),
-    person: Optional[str] = typer.Option(None, "--person", help="只看这个人的行程"),
+    month: str | None = typer.Option(None, "--month", help="只看这个月有外出的行程（YYYY-MM）"),
+    person: str | None = typer.Option(None, "--person", help="只看这个人的行程"),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
 ) -> None:
     """列出外出招商行程。"""
@@ -571,7 +589,18 @@ def trip_list(
         "外出招商",
         ["编号", "出发", "返回", "天数", "人员", "目的地", "区域", "事由", "走访企业", "关联项目"],
         [
-            [t["id"], t["from"], t["to"], t["days"], "、".join(t["persons"]), t["dest"], t["region"], t["purpose"], t["companies"], "、".join(t["projects"])]
+            [
+                t["id"],
+                t["from"],
+                t["to"],
+                t["days"],
+                "、".join(t["persons"]),
+                t["dest"],
+                t["region"],
+                t["purpose"],
+                t["companies"],
+                "、".join(t["projects"]),
+            ]
             for t in trips
         ],
         caption=f"共 {len(trips)} 次行程",
@@ -582,14 +611,16 @@ def trip_list(
 def trip_edit(
     ctx: typer.Context,
     trip_id: str = typer.Argument(..., help="行程编号"),
-    persons: Optional[list[str]] = typer.Option(None, "--person", metavar="<str>", help="外出人员；给出则替换原名单"),
-    date_from: Optional[str] = typer.Option(None, "--from", help="出发日期"),
-    date_to: Optional[str] = typer.Option(None, "--to", help="返回日期"),
-    dest: Optional[str] = typer.Option(None, "--dest", help="目的地"),
-    region: Optional[str] = typer.Option(None, "--region", help=_REGION_HELP + "；空字符串表示清除"),
-    purpose: Optional[str] = typer.Option(None, "--purpose", help="事由；空字符串表示清除"),
-    companies: Optional[str] = typer.Option(None, "--companies", help="走访企业；空字符串表示清除"),
-    projects: Optional[list[str]] = typer.Option(None, "--project", metavar="<str>", help="关联项目；给出则替换原列表，--project \"\" 清除"),
+    persons: list[str] | None = typer.Option(None, "--person", metavar="<str>", help="外出人员；给出则替换原名单"),
+    date_from: str | None = typer.Option(None, "--from", help="出发日期"),
+    date_to: str | None = typer.Option(None, "--to", help="返回日期"),
+    dest: str | None = typer.Option(None, "--dest", help="目的地"),
+    region: str | None = typer.Option(None, "--region", help=_REGION_HELP + "；空字符串表示清除"),
+    purpose: str | None = typer.Option(None, "--purpose", help="事由；空字符串表示清除"),
+    companies: str | None = typer.Option(None, "--companies", help="走访企业；空字符串表示清除"),
+    projects: list[str] | None = typer.Option(
+        None, "--project", metavar="<str>", help='关联项目；给出则替换原列表，--project "" 清除'
+    ),
     long: bool = typer.Option(False, "--long", help="允许超过62天的行程"),
 ) -> None:
     """修改外出招商行程（只改给出的字段）。"""
@@ -647,8 +678,10 @@ def _unset_trip_targets_hint(ledger, rows, year: int) -> str | None:
 @trip_app.command("days")
 def trip_days(
     ctx: typer.Context,
-    month: Optional[str] = typer.Option(None, "--month", help="月份（YYYY-MM）"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="截至日期；默认今天。当月未过完（或尚未开始）显示为进行中，不判未达标"),
+    month: str | None = typer.Option(None, "--month", help="月份（YYYY-MM）"),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="截至日期；默认今天。当月未过完（或尚未开始）显示为进行中，不判未达标"
+    ),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
 ) -> None:
     """每人当月外出招商天数、最低天数及是否达标；按单位分组，未达标者排在前面。
@@ -687,6 +720,7 @@ def trip_days(
     if hint:
         typer.echo(hint)
 
+
 # --- targets, indicators, funds, buildings, meetings, checks (issue 4) -------------------
 
 
@@ -704,7 +738,7 @@ def target_set(
     metric: str = typer.Argument(..., help="规则代码，如 ZS101；或 代码.部分，如 ZS305.guidance、ZS403.unstarted_days"),
     value: str = typer.Argument(..., help="数值：个数/天数为整数，比率写 0.75 或 75%，金额写 330亿"),
     year: str = typer.Option(..., "--year", help="年度"),
-    unit: Optional[str] = typer.Option(None, "--unit", help="单位（任务分解）；不写为全区目标"),
+    unit: str | None = typer.Option(None, "--unit", help="单位（任务分解）；不写为全区目标"),
 ) -> None:
     """设定年度目标或每月外出天数下限（可分解到单位）。"""
     from zhaoshang.services.quota_data import set_target
@@ -720,7 +754,9 @@ def target_copy(
     ctx: typer.Context,
     source: str = typer.Option(..., "--from", help="从这一年度复制，如 2024"),
     destination: str = typer.Option(..., "--to", help="复制到这一年度，如 2025"),
-    overwrite: bool = typer.Option(False, "--overwrite", help="目标年度已有的同一指标（同一单位）也改为源年度的值；默认保留"),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="目标年度已有的同一指标（同一单位）也改为源年度的值；默认保留"
+    ),
 ) -> None:
     """把一个年度的全部目标（全区及分解到单位的）复制到另一年度；已有的默认保留。"""
     from zhaoshang.services.quota_data import copy_targets
@@ -737,7 +773,7 @@ def target_copy(
 @target_app.command("list")
 def target_list(
     ctx: typer.Context,
-    year: Optional[str] = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
+    year: str | None = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
 ) -> None:
     """列出年度目标。"""
@@ -754,7 +790,10 @@ def target_list(
 def indicator_set(
     ctx: typer.Context,
     metric: str = typer.Argument(..., help="output|value_added_growth|new_enterprises|investment_pull"),
-    value: str = typer.Argument(..., help="年初至该月累计：output 为金额（如 260亿），value_added_growth 为 %，new_enterprises 为家数，investment_pull 为个百分点"),
+    value: str = typer.Argument(
+        ...,
+        help="年初至该月累计：output 为金额（如 260亿），value_added_growth 为 %，new_enterprises 为家数，investment_pull 为个百分点",
+    ),
     month: str = typer.Option(..., "--month", help="月份，如 2024-09"),
 ) -> None:
     """登记统计局发布的月度累计指标（同月同指标再登记即更正）。"""
@@ -767,7 +806,7 @@ def indicator_set(
 @indicator_app.command("list")
 def indicator_list(
     ctx: typer.Context,
-    year: Optional[str] = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
+    year: str | None = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
 ) -> None:
     """列出统计指标。"""
@@ -786,8 +825,8 @@ def fund_add(
     name: str = typer.Argument(..., help="基金名称"),
     kind: str = typer.Option(..., "--kind", help="guidance|angel（或 产业引导基金|天使基金）"),
     on: str = typer.Option(..., "--on", help="组建日期"),
-    unit: Optional[str] = typer.Option(None, "--unit", help="牵头单位"),
-    amount: Optional[str] = typer.Option(None, "--amount", help="基金规模，如 5亿"),
+    unit: str | None = typer.Option(None, "--unit", help="牵头单位"),
+    amount: str | None = typer.Option(None, "--amount", help="基金规模，如 5亿"),
 ) -> None:
     """登记组建的产业引导基金或天使基金。"""
     from zhaoshang.services.quota_data import add_fund
@@ -799,7 +838,7 @@ def fund_add(
 @fund_app.command("list")
 def fund_list(
     ctx: typer.Context,
-    year: Optional[str] = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
+    year: str | None = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
 ) -> None:
     """列出基金。"""
@@ -835,7 +874,7 @@ def building_set(
 @building_app.command("list")
 def building_list(
     ctx: typer.Context,
-    year: Optional[str] = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
+    year: str | None = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
 ) -> None:
     """列出总部经济楼宇。"""
@@ -854,19 +893,21 @@ def meeting_add(
     ctx: typer.Context,
     kind: str = typer.Option(..., "--kind", help="dispatch|project（或 调度会|推进会）"),
     on: str = typer.Option(..., "--on", help="会议日期"),
-    title: Optional[str] = typer.Option(None, "--title", help="会议名称"),
+    title: str | None = typer.Option(None, "--title", help="会议名称"),
 ) -> None:
     """登记召开的招商引资工作调度会或项目推进会。"""
     from zhaoshang.services.quota_data import add_meeting
 
     meeting = add_meeting(_ledger(ctx), _state(ctx).actor, kind, on, title)
-    typer.echo(f"已登记{meeting['kind_label']}：{meeting['held_on']}" + (f" {meeting['title']}" if meeting["title"] else ""))
+    typer.echo(
+        f"已登记{meeting['kind_label']}：{meeting['held_on']}" + (f" {meeting['title']}" if meeting["title"] else "")
+    )
 
 
 @meeting_app.command("list")
 def meeting_list(
     ctx: typer.Context,
-    year: Optional[str] = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
+    year: str | None = typer.Option(None, "--year", help=_YEAR_FILTER_HELP),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
 ) -> None:
     """列出会议。"""
@@ -938,13 +979,15 @@ def _emit_report_json(data: dict) -> None:
 @check_app.command("quotas")
 def check_quotas(
     ctx: typer.Context,
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="检查日期；默认今天"),
-    select: Optional[str] = typer.Option(None, "--select", help="只检查这些规则：逗号分隔的代码前缀，如 ZS1,ZS201"),
-    ignore: Optional[str] = typer.Option(None, "--ignore", help="不检查这些规则：逗号分隔的代码前缀；最长的前缀优先"),
+    as_of: str | None = typer.Option(None, "--as-of", help="检查日期；默认今天"),
+    select: str | None = typer.Option(None, "--select", help="只检查这些规则：逗号分隔的代码前缀，如 ZS1,ZS201"),
+    ignore: str | None = typer.Option(None, "--ignore", help="不检查这些规则：逗号分隔的代码前缀；最长的前缀优先"),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="有未通过的错误也以 0 退出"),
     quiet: bool = typer.Option(
-        False, "-q", "--quiet",
+        False,
+        "-q",
+        "--quiet",
         help="表格只输出未通过的项和无数据（未判定）的错误级项；全部通过时什么也不输出（供 cron 发邮件）。--format json 不受影响，总是输出完整结果",
     ),  # fmt: skip
 ) -> None:
@@ -964,7 +1007,9 @@ def check_quotas(
         shown = [result for result in report.results if not result.passed or _unjudged_error(result)]
         for result in _failures_first(shown):
             subject = f"（{result.subject}）" if result.subject else ""
-            typer.echo(f"{result.code} {SEVERITY_LABELS[result.severity]} {result.title}{subject} {result.period} {result.status_label}：{result.message}")
+            typer.echo(
+                f"{result.code} {SEVERITY_LABELS[result.severity]} {result.title}{subject} {result.period} {result.status_label}：{result.message}"
+            )
         if shown:
             typer.echo(_summary_line(report))
     else:
@@ -999,11 +1044,17 @@ def check_rules(ctx: typer.Context, format: str = typer.Option("table", "--forma
     from zhaoshang.rules.results import SEVERITY_LABELS
 
     _check_format(format)
-    rules = [{"code": r.code, "name": r.name, "title": r.title, "clause": r.clause, "severity": r.severity} for r in REGISTRY]
+    rules = [
+        {"code": r.code, "name": r.name, "title": r.title, "clause": r.clause, "severity": r.severity} for r in REGISTRY
+    ]
     if format == "json":
         emit_json(rules)
         return
-    emit_table("规则", ["代码", "名称", "规则", "条款", "级别"], [[r["code"], r["name"], r["title"], r["clause"], SEVERITY_LABELS[r["severity"]]] for r in rules])
+    emit_table(
+        "规则",
+        ["代码", "名称", "规则", "条款", "级别"],
+        [[r["code"], r["name"], r["title"], r["clause"], SEVERITY_LABELS[r["severity"]]] for r in rules],
+    )
 
 
 # --- reports (issue 5) ------------------------------------------------------------------
@@ -1036,13 +1087,20 @@ def _emit_bulletin(bulletin) -> None:
             continue
         shown = [index for index, column in enumerate(section.columns) if column.header and column.terminal]
         rows = [
-            [_flagged(display_text(row.values[index], row.format(index, section.columns)), row.flag(index), row.total) for index in shown]
+            [
+                _flagged(
+                    display_text(row.values[index], row.format(index, section.columns)), row.flag(index), row.total
+                )
+                for index in shown
+            ]
             for row in section.rows
         ]
-        emit_table(section.title, [section.columns[index].header for index in shown], rows, caption="\n".join(section.notes))
+        emit_table(
+            section.title, [section.columns[index].header for index in shown], rows, caption="\n".join(section.notes)
+        )
 
 
-def _report(ctx: typer.Context, period, xlsx: Optional[str], force: bool, format: str) -> None:
+def _report(ctx: typer.Context, period, xlsx: str | None, force: bool, format: str) -> None:
     """Build the bulletin of a period and show it, write it as a workbook, or print its figures as JSON."""
     from zhaoshang.reports.figures import build_bulletin
 
@@ -1069,8 +1127,8 @@ def _report(ctx: typer.Context, period, xlsx: Optional[str], force: bool, format
 @report_app.command("monthly")
 def report_monthly(
     ctx: typer.Context,
-    month: Optional[str] = typer.Option(None, "--month", help="月份（YYYY-MM）；默认上个月"),
-    xlsx: Optional[str] = _XLSX_OPTION,
+    month: str | None = typer.Option(None, "--month", help="月份（YYYY-MM）；默认上个月"),
+    xlsx: str | None = _XLSX_OPTION,
     force: bool = _FORCE_OPTION,
     format: str = _REPORT_FORMAT_OPTION,
 ) -> None:
@@ -1083,8 +1141,8 @@ def report_monthly(
 @report_app.command("quarterly")
 def report_quarterly(
     ctx: typer.Context,
-    quarter: Optional[str] = typer.Option(None, "--quarter", help="季度，如 2024-Q3；默认上一个季度"),
-    xlsx: Optional[str] = _XLSX_OPTION,
+    quarter: str | None = typer.Option(None, "--quarter", help="季度，如 2024-Q3；默认上一个季度"),
+    xlsx: str | None = _XLSX_OPTION,
     force: bool = _FORCE_OPTION,
     format: str = _REPORT_FORMAT_OPTION,
 ) -> None:
@@ -1097,8 +1155,8 @@ def report_quarterly(
 @report_app.command("annual")
 def report_annual(
     ctx: typer.Context,
-    year: Optional[str] = typer.Option(None, "--year", help="年度；默认上一年"),
-    xlsx: Optional[str] = _XLSX_OPTION,
+    year: str | None = typer.Option(None, "--year", help="年度；默认上一年"),
+    xlsx: str | None = _XLSX_OPTION,
     force: bool = _FORCE_OPTION,
     format: str = _REPORT_FORMAT_OPTION,
 ) -> None:
@@ -1153,9 +1211,9 @@ def _echo_listed(title: str, lines: list[str]) -> None:
 def import_projects_command(
     ctx: typer.Context,
     file: str = typer.Argument(..., help="Excel 台账（.xlsx）"),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名称；默认第一个认得出表头的工作表"),
+    sheet: str | None = typer.Option(None, "--sheet", help="工作表名称；默认第一个认得出表头的工作表"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查，列出将新增和更新的项目，不写入"),
-    mapping: Optional[list[str]] = typer.Option(
+    mapping: list[str] | None = typer.Option(
         None,
         "--map",
         metavar="'列名=字段'",
@@ -1168,12 +1226,22 @@ def import_projects_command(
     progress = _ImportProgress()
     try:
         report = import_projects(
-            _ledger(ctx), _state(ctx).actor, file, sheet=sheet, dry_run=dry_run, mapping=mapping or [], progress=progress
+            _ledger(ctx),
+            _state(ctx).actor,
+            file,
+            sheet=sheet,
+            dry_run=dry_run,
+            mapping=mapping or [],
+            progress=progress,
         )
     finally:
         progress.close()
     sheet_read, header = report.sheet, report.sheet.header
-    rows = f"第{header.first_row}行" if header.first_row == header.last_row else f"第{header.first_row}–{header.last_row}行"
+    rows = (
+        f"第{header.first_row}行"
+        if header.first_row == header.last_row
+        else f"第{header.first_row}–{header.last_row}行"
+    )
     typer.echo(f"读取 {report.file} 工作表「{sheet_read.title}」：表头在{rows}，项目 {report.rows} 行。")
     if sheet_read.unknown:
         typer.echo(
@@ -1215,7 +1283,7 @@ def export_projects_command(
 @audit_app.command("log")
 def audit_log(
     ctx: typer.Context,
-    project: Optional[str] = typer.Option(None, "--project", help="只看这个项目的记录"),
+    project: str | None = typer.Option(None, "--project", help="只看这个项目的记录"),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
 ) -> None:
     """查看审计日志。"""
@@ -1263,7 +1331,9 @@ def db_check(ctx: typer.Context) -> None:
     with ledger.read() as connection:
         integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
         foreign = list(connection.exec_driver_sql("PRAGMA foreign_key_check"))
-    problems = [line for line in integrity if line != "ok"] + [f"{row[0]} 第{row[1]}行引用了不存在的 {row[2]}" for row in foreign]
+    problems = [line for line in integrity if line != "ok"] + [
+        f"{row[0]} 第{row[1]}行引用了不存在的 {row[2]}" for row in foreign
+    ]
     problems += [f"缺少数据表 {table}" for table in missing_tables(ledger)]
     if problems:
         for problem in problems:

@@ -8,10 +8,11 @@ that nothing heavy (Alembic) is imported unless an upgrade is due.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 from zhaoshang.errors import LedgerError
 
@@ -38,7 +39,7 @@ def _configure_connection(dbapi_connection) -> None:
     cursor.close()
 
 
-def make_engine(path: Path) -> "Engine":
+def make_engine(path: Path) -> Engine:
     from sqlalchemy import create_engine, event
     from sqlalchemy.pool import NullPool
 
@@ -80,14 +81,14 @@ def read_header(path: Path) -> tuple[int, int]:
     return application_id, user_version
 
 
-def run_migrations(engine: "Engine", revision: str = "head") -> None:
+def run_migrations(engine: Engine, revision: str = "head") -> None:
     """Apply the package's Alembic migrations up to `revision` on a new connection."""
     with engine.connect() as connection:
         migrate(connection, revision)
         connection.commit()
 
 
-def migrate(connection: "Connection", revision: str = "head") -> None:
+def migrate(connection: Connection, revision: str = "head") -> None:
     """Apply the migrations on an open connection, inside its transaction if it has one
     (imports Alembic: only when needed)."""
     from alembic import command
@@ -102,14 +103,14 @@ def migrate(connection: "Connection", revision: str = "head") -> None:
 class Ledger:
     """An open ledger file: one engine per command."""
 
-    def __init__(self, path: Path, engine: "Engine"):
+    def __init__(self, path: Path, engine: Engine):
         self.path = path
         self.engine = engine
         # When audit entries are stamped; the sample generator replaces it to be reproducible.
         self.clock: Callable[[], datetime] = lambda: datetime.now().astimezone()
 
     @classmethod
-    def open(cls, path: str | Path, actor: str = "zs") -> "Ledger":
+    def open(cls, path: str | Path, actor: str = "zs") -> Ledger:
         """Open an existing ledger, upgrading one written by an older zs (after keeping a copy)."""
         path = Path(path)
         application_id, version = read_header(path)
@@ -126,7 +127,7 @@ class Ledger:
         return ledger
 
     @classmethod
-    def create(cls, path: str | Path) -> "Ledger":
+    def create(cls, path: str | Path) -> Ledger:
         """A new, empty ledger at the head schema. Refuses a path that exists."""
         path = Path(path)
         if path.exists():
@@ -152,16 +153,15 @@ class Ledger:
         from zhaoshang.audit import Writer
         from zhaoshang.services.setup import after_upgrade
 
-        with self.engine.connect().execution_options(zs_write=True) as connection:
-            with connection.begin():
-                version = connection.exec_driver_sql("PRAGMA user_version").scalar()
-                if version >= SCHEMA_VERSION:
-                    return
-                self._keep_copy(version)
-                migrate(connection)
-                writer = Writer(connection, f"v{version}→v{SCHEMA_VERSION}")
-                after_upgrade(writer, from_version=version)
-                writer.finish(actor=actor, action="upgrade", at=self.clock())
+        with self.engine.connect().execution_options(zs_write=True) as connection, connection.begin():
+            version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+            if version >= SCHEMA_VERSION:
+                return
+            self._keep_copy(version)
+            migrate(connection)
+            writer = Writer(connection, f"v{version}→v{SCHEMA_VERSION}")
+            after_upgrade(writer, from_version=version)
+            writer.finish(actor=actor, action="upgrade", at=self.clock())
 
     def _keep_copy(self, version: int) -> Path:
         """A copy of the ledger as it was, beside it: NAME.vN.bak (NAME.vN.2.bak … if taken)."""
@@ -174,22 +174,20 @@ class Ledger:
         return self.backup(copy)
 
     @contextmanager
-    def read(self) -> Iterator["Connection"]:
+    def read(self) -> Iterator[Connection]:
         """A read transaction (deferred BEGIN): sees one consistent snapshot, blocks no writer."""
-        with self.engine.connect() as connection:
-            with connection.begin():
-                yield connection
+        with self.engine.connect() as connection, connection.begin():
+            yield connection
 
     @contextmanager
-    def write(self, actor: str, action: str, subject: str | None = None) -> Iterator["Writer"]:
+    def write(self, actor: str, action: str, subject: str | None = None) -> Iterator[Writer]:
         """One write transaction (BEGIN IMMEDIATE) that ends with exactly one audit entry."""
         from zhaoshang.audit import Writer
 
-        with self.engine.connect().execution_options(zs_write=True) as connection:
-            with connection.begin():
-                writer = Writer(connection, subject)
-                yield writer
-                writer.finish(actor=actor, action=action, at=self.clock())
+        with self.engine.connect().execution_options(zs_write=True) as connection, connection.begin():
+            writer = Writer(connection, subject)
+            yield writer
+            writer.finish(actor=actor, action=action, at=self.clock())
 
     def backup(self, target: str | Path) -> Path:
         """A consistent copy of the ledger, taken with SQLite's online backup API."""

@@ -11,7 +11,6 @@ Schema changes go through `zhaoshang/migrations`; these classes describe the hea
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
 
 from sqlalchemy import BigInteger, Column, Index, MetaData, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -29,7 +28,7 @@ metadata: MetaData = SQLModel.metadata
 
 class Unit(SQLModel, table=True):
     __tablename__ = "unit"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     kind: str
 
@@ -44,12 +43,12 @@ class UnitAlias(SQLModel, table=True):
 
 class Person(SQLModel, table=True):
     __tablename__ = "person"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     role: str
-    since: Optional[date] = None
-    until: Optional[date] = None
+    since: date | None = None
+    until: date | None = None
 
 
 class Project(SQLModel, table=True):
@@ -58,38 +57,38 @@ class Project(SQLModel, table=True):
         Index("ix_project_signed_on", "signed_on"),
         Index("ix_project_started_on", "started_on"),
     )
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True)
     name: str
     unit_id: int = Field(foreign_key="unit.id", index=True)
     amount: int = Field(sa_column=Column(BigInteger, nullable=False))  # yuan
-    investor: Optional[str] = None
-    industry: Optional[str] = None
-    channel: Optional[str] = None
-    origin: Optional[str] = None
-    leader_id: Optional[int] = Field(default=None, foreign_key="person.id")
-    handler_id: Optional[int] = Field(default=None, foreign_key="person.id")
-    signed_on: Optional[date] = None
-    started_on: Optional[date] = None
-    included_on: Optional[date] = None
-    completed_on: Optional[date] = None
-    producing_on: Optional[date] = None
+    investor: str | None = None
+    industry: str | None = None
+    channel: str | None = None
+    origin: str | None = None
+    leader_id: int | None = Field(default=None, foreign_key="person.id")
+    handler_id: int | None = Field(default=None, foreign_key="person.id")
+    signed_on: date | None = None
+    started_on: date | None = None
+    included_on: date | None = None
+    completed_on: date | None = None
+    producing_on: date | None = None
     status: str = "active"  # active | stalled | terminated
-    status_reason: Optional[str] = None
-    terminated_on: Optional[date] = None
-    note: Optional[str] = None
-    fixed_amount: Optional[int] = Field(default=None, sa_column=Column(BigInteger))  # yuan, 固投 (0002)
+    status_reason: str | None = None
+    terminated_on: date | None = None
+    note: str | None = None
+    fixed_amount: int | None = Field(default=None, sa_column=Column(BigInteger))  # yuan, 固投 (0002)
 
 
 class AuditEntry(SQLModel, table=True):
     """One write of the ledger; append-only (triggers refuse UPDATE and DELETE), hash-chained."""
 
     __tablename__ = "audit_log"
-    seq: Optional[int] = Field(default=None, primary_key=True)
+    seq: int | None = Field(default=None, primary_key=True)
     at: str
     actor: str
     action: str
-    subject: Optional[str] = Field(default=None, index=True)
+    subject: str | None = Field(default=None, index=True)
     changes: str  # canonical JSON: [{"table", "id", "before", "after"}]
     prev_hash: str
     hash: str
@@ -103,13 +102,13 @@ class Trip(SQLModel, table=True):
 
     __tablename__ = "trip"
     __table_args__ = (Index("ix_trip_dates", "date_from", "date_to"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     date_from: date
     date_to: date
     dest: str
-    region: Optional[str] = None
-    purpose: Optional[str] = None
-    companies: Optional[str] = None  # companies visited
+    region: str | None = None
+    purpose: str | None = None
+    companies: str | None = None  # companies visited
 
 
 class TripPerson(SQLModel, table=True):
@@ -129,10 +128,10 @@ class Target(SQLModel, table=True):
 
     __tablename__ = "target"
     __table_args__ = (Index("uq_target_year_metric_unit", "year", "metric", text("ifnull(unit_id, 0)"), unique=True),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     year: int
     metric: str
-    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
     value: str  # exact decimal text
 
 
@@ -141,7 +140,7 @@ class Indicator(SQLModel, table=True):
 
     __tablename__ = "indicator"
     __table_args__ = (UniqueConstraint("month", "metric"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     month: str  # YYYY-MM
     metric: str
     value: str  # exact decimal text; output in 万元
@@ -151,12 +150,12 @@ class Fund(SQLModel, table=True):
     """An industry guidance fund or angel fund set up (（十） 基金招商)."""
 
     __tablename__ = "fund"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     kind: str  # guidance | angel
     set_up_on: date
-    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
-    amount: Optional[int] = Field(default=None, sa_column=Column(BigInteger))  # yuan
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    amount: int | None = Field(default=None, sa_column=Column(BigInteger))  # yuan
 
 
 class HqBuilding(SQLModel, table=True):
@@ -164,20 +163,19 @@ class HqBuilding(SQLModel, table=True):
 
     __tablename__ = "hq_building"
     __table_args__ = (UniqueConstraint("name", "year"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str
     unit_id: int = Field(foreign_key="unit.id", index=True)
     year: int
-    revenue: Optional[int] = Field(default=None, sa_column=Column(BigInteger))  # yuan
-    tax: Optional[int] = Field(default=None, sa_column=Column(BigInteger))  # yuan
+    revenue: int | None = Field(default=None, sa_column=Column(BigInteger))  # yuan
+    tax: int | None = Field(default=None, sa_column=Column(BigInteger))  # yuan
 
 
 class Meeting(SQLModel, table=True):
     """A dispatch meeting (调度会) or project meeting (推进会) (（十七）)."""
 
     __tablename__ = "meeting"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     kind: str  # dispatch | project
     held_on: date = Field(index=True)
-    title: Optional[str] = None
-
+    title: str | None = None

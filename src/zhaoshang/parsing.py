@@ -125,12 +125,23 @@ def parse_choice(value: str, field: str, choices: dict[str, str], labels: dict[s
 
 
 STAGES = ("signed", "started", "included", "completed", "producing")
-STAGE_LABELS = {"lead": "在谈", "signed": "签约", "started": "开工", "included": "纳统", "completed": "竣工", "producing": "投产"}
-_STAGE_CHOICES = {code: code for code in STAGES} | {STAGE_LABELS[code]: code for code in STAGES} | {
-    "入库": "included",
-    "入库纳统": "included",
-    "达产": "producing",
+STAGE_LABELS = {
+    "lead": "在谈",
+    "signed": "签约",
+    "started": "开工",
+    "included": "纳统",
+    "completed": "竣工",
+    "producing": "投产",
 }
+_STAGE_CHOICES = (
+    {code: code for code in STAGES}
+    | {STAGE_LABELS[code]: code for code in STAGES}
+    | {
+        "入库": "included",
+        "入库纳统": "included",
+        "达产": "producing",
+    }
+)
 
 ROLES = ("principal", "deputy", "head", "member", "staff")
 ROLE_LABELS = {

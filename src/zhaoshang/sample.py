@@ -14,10 +14,10 @@ import argparse
 import random
 import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Callable
 
 from zhaoshang.errors import ZsError
 from zhaoshang.parsing import parse_date
@@ -30,9 +30,31 @@ LEDGER_START = date(SAMPLE_YEAR, 1, 2)  # the bureau starts its ledger: units an
 _TZ = timezone(timedelta(hours=8))
 
 STREETS = ("东街街道", "南黎街道", "三堤口街道", "任圩街道", "曲阳街道")
-INDUSTRIES = ("汽车及零部件", "新材料", "新能源", "高端绿色食品", "新型显示", "现代物流", "科技服务", "现代商贸", "文化旅游", "生物医药")
+INDUSTRIES = (
+    "汽车及零部件",
+    "新材料",
+    "新能源",
+    "高端绿色食品",
+    "新型显示",
+    "现代物流",
+    "科技服务",
+    "现代商贸",
+    "文化旅游",
+    "生物医药",
+)
 CHANNELS = ("委托招商", "以商招商", "基金招商", "外出招商", "驻点招商", "产业链招商", "其他")
-ORIGINS = ("江苏南京", "上海", "浙江杭州", "广东深圳", "北京", "江苏苏州", "浙江宁波", "山东济南", "安徽合肥", "广东东莞")
+ORIGINS = (
+    "江苏南京",
+    "上海",
+    "浙江杭州",
+    "广东深圳",
+    "北京",
+    "江苏苏州",
+    "浙江宁波",
+    "山东济南",
+    "安徽合肥",
+    "广东东莞",
+)
 REGIONS = ("长三角", "珠三角", "京津冀", "长三角", "长三角", "成渝")
 DESTINATIONS = {"长三角": ("上海", "苏州", "杭州", "南京", "宁波"), "珠三角": ("深圳", "广州", "东莞"),
                 "京津冀": ("北京", "天津"), "成渝": ("成都", "重庆")}  # fmt: skip
@@ -149,12 +171,23 @@ class SampleYear:
             hire(unit, "head", date(SAMPLE_YEAR, 6, 17) if unit == "区科技局" else None)
         for unit in ("区投资促进局", "区投资促进局", "开发区", "渠沟镇"):
             hire(unit, "member")
-        for unit in ("区投资促进局", "区投资促进局", "区投资促进局", "开发区", "开发区", "渠沟镇", "东街街道", "南黎街道"):
+        for unit in (
+            "区投资促进局",
+            "区投资促进局",
+            "区投资促进局",
+            "开发区",
+            "开发区",
+            "渠沟镇",
+            "东街街道",
+            "南黎街道",
+        ):
             hire(unit, "staff")
         return people
 
     def project_name(self, industry: str) -> tuple[str, str]:
-        company = self.random.choice(COMPANY_WORDS) + self.random.choice(("科技", "集团", "实业", "新能源", "智造", "控股"))
+        company = self.random.choice(COMPANY_WORDS) + self.random.choice(
+            ("科技", "集团", "实业", "新能源", "智造", "控股")
+        )
         investor = f"{self.random.choice(ORIGINS)[:2]}{company}有限公司"
         return investor, f"{company}{self.random.choice(PRODUCTS[industry])}项目"
 
@@ -171,7 +204,12 @@ class SampleYear:
     def projects(self, persons: dict[str, list[str]]) -> list[str]:
         from zhaoshang.services.projects import ProjectFields, add_project, advance_project, set_status
 
-        units = ["开发区"] * 5 + ["渠沟镇"] * 3 + list(STREETS) + ["区投资促进局", "区经信局", "区发改委", "区农水局", "区科技局", "相山城投", "相山工投"]
+        units = (
+            ["开发区"] * 5
+            + ["渠沟镇"] * 3
+            + list(STREETS)
+            + ["区投资促进局", "区经信局", "区发改委", "区农水局", "区科技局", "相山城投", "相山工投"]
+        )
         leaders = persons["principal"] + persons["deputy"]
         handlers = [p for p in persons["member"] + persons["staff"] + persons["head"] if self.since[p] == LEDGER_START]
         codes: list[str] = []
@@ -205,22 +243,43 @@ class SampleYear:
             if signed is None:
                 continue
             if signed.year == SAMPLE_YEAR:
-                self.at(signed, lambda code=code, signed=signed: advance_project(self.ledger, ACTOR, code, "signed", signed.isoformat()))
+                self.at(
+                    signed,
+                    lambda code=code, signed=signed: advance_project(
+                        self.ledger, ACTOR, code, "signed", signed.isoformat()
+                    ),
+                )
             stage_day = signed
-            for stage, low, high, chance in (("started", 20, 200, 0.82), ("included", 15, 120, 0.85), ("completed", 90, 300, 0.35), ("producing", 10, 60, 0.8)):
+            for stage, low, high, chance in (
+                ("started", 20, 200, 0.82),
+                ("included", 15, 120, 0.85),
+                ("completed", 90, 300, 0.35),
+                ("producing", 10, 60, 0.8),
+            ):
                 if self.random.random() > chance:
                     break
                 stage_day = stage_day + timedelta(days=self.random.randrange(low, high))
                 if stage_day <= created:  # signed last year: the ledger learns of its start this year
                     stage_day = created + timedelta(days=self.random.randrange(3, 60))
-                self.at(stage_day, lambda code=code, stage=stage, day=stage_day: advance_project(self.ledger, ACTOR, code, stage, day.isoformat()))
+                self.at(
+                    stage_day,
+                    lambda code=code, stage=stage, day=stage_day: advance_project(
+                        self.ledger, ACTOR, code, stage, day.isoformat()
+                    ),
+                )
             if number % 37 == 0:
                 stall_day = stage_day + timedelta(days=30)
-                self.at(stall_day, lambda code=code: set_status(self.ledger, ACTOR, code, "stalled", "企业资金链紧张，暂缓建设"))
+                self.at(
+                    stall_day,
+                    lambda code=code: set_status(self.ledger, ACTOR, code, "stalled", "企业资金链紧张，暂缓建设"),
+                )
         # One project withdrawn by its investor, and one signed twice under an alike name.
         early = [code for code in codes if self.created[code] < date(SAMPLE_YEAR, 8, 1)]
         withdrawn = early[len(early) // 2]
-        self.at(date(SAMPLE_YEAR, 9, 12), lambda: set_status(self.ledger, ACTOR, withdrawn, "terminated", "投资方战略调整撤资", "2024-09-12"))
+        self.at(
+            date(SAMPLE_YEAR, 9, 12),
+            lambda: set_status(self.ledger, ACTOR, withdrawn, "terminated", "投资方战略调整撤资", "2024-09-12"),
+        )
         self.twin(next(code for code in self.signed_this_year if code in early and code != withdrawn), codes)
         return codes
 
@@ -246,10 +305,20 @@ class SampleYear:
         from zhaoshang.services.quota_data import set_target
 
         shares = {"开发区": (40, 28), "渠沟镇": (22, 15), "区投资促进局": (10, 6), "区经信局": (6, 4), "区发改委": (5, 3),
-                  "相山城投": (4, 3), "相山工投": (4, 3)} | {street: (5, 3) for street in STREETS}  # fmt: skip
+                  "相山城投": (4, 3), "相山工投": (4, 3)} | dict.fromkeys(STREETS, (5, 3))  # fmt: skip
         for unit, (signed, started) in shares.items():
-            self.at(date(SAMPLE_YEAR, 1, 10), lambda unit=unit, signed=signed: set_target(self.ledger, ACTOR, "ZS101", str(signed), SAMPLE_YEAR, unit))
-            self.at(date(SAMPLE_YEAR, 1, 10), lambda unit=unit, started=started: set_target(self.ledger, ACTOR, "ZS102", str(started), SAMPLE_YEAR, unit))
+            self.at(
+                date(SAMPLE_YEAR, 1, 10),
+                lambda unit=unit, signed=signed: set_target(
+                    self.ledger, ACTOR, "ZS101", str(signed), SAMPLE_YEAR, unit
+                ),
+            )
+            self.at(
+                date(SAMPLE_YEAR, 1, 10),
+                lambda unit=unit, started=started: set_target(
+                    self.ledger, ACTOR, "ZS102", str(started), SAMPLE_YEAR, unit
+                ),
+            )
 
     def trips(self, persons: dict[str, list[str]], projects: list[str]) -> None:
         from zhaoshang.services.trips import TripFields, log_trip
@@ -305,13 +374,26 @@ class SampleYear:
             }
             for metric, value in figures.items():
                 month_text = f"{SAMPLE_YEAR}-{month:02d}"
-                self.at(published, lambda metric=metric, value=value, month_text=month_text: set_indicator(self.ledger, ACTOR, metric, value, month_text))
+                self.at(
+                    published,
+                    lambda metric=metric, value=value, month_text=month_text: set_indicator(
+                        self.ledger, ACTOR, metric, value, month_text
+                    ),
+                )
 
     def funds(self) -> None:
         from zhaoshang.services.quota_data import add_fund
 
-        self.at(date(SAMPLE_YEAR, 5, 20), lambda: add_fund(self.ledger, ACTOR, "相山区新能源汽车产业引导基金", "guidance", "2024-05-20", "相山城投", "5亿"))
-        self.at(date(SAMPLE_YEAR, 9, 3), lambda: add_fund(self.ledger, ACTOR, "相山区科创天使基金", "angel", "2024-09-03", "相山工投", "1亿"))
+        self.at(
+            date(SAMPLE_YEAR, 5, 20),
+            lambda: add_fund(
+                self.ledger, ACTOR, "相山区新能源汽车产业引导基金", "guidance", "2024-05-20", "相山城投", "5亿"
+            ),
+        )
+        self.at(
+            date(SAMPLE_YEAR, 9, 3),
+            lambda: add_fund(self.ledger, ACTOR, "相山区科创天使基金", "angel", "2024-09-03", "相山工投", "1亿"),
+        )
 
     def buildings(self) -> None:
         from zhaoshang.services.quota_data import set_building
@@ -322,18 +404,33 @@ class SampleYear:
             revenue = f"{self.random.randrange(6000, 18000)}万"
             tax = f"{self.random.randrange(600, 1600)}万"
             name = f"{unit.removesuffix('街道').removesuffix('镇')}总部经济大厦"
-            self.at(date(SAMPLE_YEAR, 10, 8), lambda name=name, unit=unit, revenue=revenue, tax=tax: set_building(self.ledger, ACTOR, name, unit, SAMPLE_YEAR, revenue, tax))
+            self.at(
+                date(SAMPLE_YEAR, 10, 8),
+                lambda name=name, unit=unit, revenue=revenue, tax=tax: set_building(
+                    self.ledger, ACTOR, name, unit, SAMPLE_YEAR, revenue, tax
+                ),
+            )
 
     def meetings(self) -> None:
         from zhaoshang.services.quota_data import add_meeting
 
         for month in range(1, 11):
             dispatch = date(SAMPLE_YEAR, month, 5 + self.random.randrange(0, 5))
-            self.at(dispatch, lambda day=dispatch, month=month: add_meeting(self.ledger, ACTOR, "dispatch", day.isoformat(), f"{month}月招商引资工作调度会"))
+            self.at(
+                dispatch,
+                lambda day=dispatch, month=month: add_meeting(
+                    self.ledger, ACTOR, "dispatch", day.isoformat(), f"{month}月招商引资工作调度会"
+                ),
+            )
             if month == 8:
                 continue  # August's project meeting was not held: ZS401 flags it
             project_day = date(SAMPLE_YEAR, month, 18 + self.random.randrange(0, 8))
-            self.at(project_day, lambda day=project_day, month=month: add_meeting(self.ledger, ACTOR, "project", day.isoformat(), f"{month}月项目推进会"))
+            self.at(
+                project_day,
+                lambda day=project_day, month=month: add_meeting(
+                    self.ledger, ACTOR, "project", day.isoformat(), f"{month}月项目推进会"
+                ),
+            )
 
 
 def generate(path: str | Path, seed: int = DEFAULT_SEED, until: date = DEFAULT_UNTIL) -> Path:

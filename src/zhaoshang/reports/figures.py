@@ -12,10 +12,11 @@ Nothing here reads the clock: the day the bulletin is made is passed in.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from zhaoshang.parsing import ROLE_LABELS, STAGE_LABELS, STAGES, YUAN_PER_WAN, format_wan, month_bounds, yuan_to_wan
 from zhaoshang.reports.model import (
@@ -50,11 +51,18 @@ SHARE_RULES = frozenset({"ZS201", "ZS202", "ZS203", "ZS306", "ZS401"})
 FLAG_RULES = frozenset({"ZS403", "ZS404"})
 # Rules with a result per unit that has its own target (任务分解): those go to 单位排名.
 UNIT_RULES = frozenset({"ZS101", "ZS102", "ZS103", "ZS104", "ZS105"})
-_KIND_FORMATS = {"count": "count", "days": "days", "amount": "wan", "rate": "rate", "percent": "percent", "points": "decimal"}
+_KIND_FORMATS = {
+    "count": "count",
+    "days": "days",
+    "amount": "wan",
+    "rate": "rate",
+    "percent": "percent",
+    "points": "decimal",
+}
 _STATUS_ORDER = ("missed", "behind", "in_progress", "on_track", "met", "no_data")  # worst first
 
 
-def build_bulletin(connection: "Connection", period: Period, made_on: date) -> Bulletin:
+def build_bulletin(connection: Connection, period: Period, made_on: date) -> Bulletin:
     """The bulletin of a month, quarter or year; the project rows are streamed, so use the
     bulletin inside the read transaction of `connection`."""
     report = run_checks(connection, period.as_of)
@@ -141,7 +149,10 @@ def _overall_row(columns: list[Column], values: dict, kind: str = "count") -> Ro
         flags[keys.index("completion")] = BAD
     if values.get("progress_points") is not None and values["progress_points"] < 0:
         flags[keys.index("progress_points")] = BAD
-    values = values | {"status_label": status_label(status, values.get("expected") is not None), "expected": _exact(values.get("expected"), formats.get(keys.index("expected"), "decimal"))}
+    values = values | {
+        "status_label": status_label(status, values.get("expected") is not None),
+        "expected": _exact(values.get("expected"), formats.get(keys.index("expected"), "decimal")),
+    }
     return Row(tuple(values.get(key) for key in keys), {index: flag for index, flag in flags.items() if flag}, formats)
 
 
@@ -173,7 +184,11 @@ def _share_row(columns: list[Column], results: list[Result], period: Period) -> 
     monthly = any(len(result.period) == 7 for result in judged)  # YYYY-MM: judged month by month
     in_period = [result for result in judged if result.period in period.months] if monthly else judged
     met = [result for result in judged if result.status == "met"]
-    short = [result for result in in_period if result.status in FAILING] if monthly else [result for result in judged if result.status != "met"]
+    short = (
+        [result for result in in_period if result.status in FAILING]
+        if monthly
+        else [result for result in judged if result.status != "met"]
+    )
     notes = []
     if short:
         named = "、".join(_failure_name(result, period) for result in short[:10]) + ("等" if len(short) > 10 else "")
@@ -216,7 +231,9 @@ def _flag_row(columns: list[Column], results: list[Result]) -> Row:
     return _overall_row(columns, values)
 
 
-def overall_section(connection: "Connection", period: Period, report: CheckReport, district_counts: dict[str, int]) -> Section:
+def overall_section(
+    connection: Connection, period: Period, report: CheckReport, district_counts: dict[str, int]
+) -> Section:
     """总体进度: a row per rule (per part for ZS305, ZS401) for the district."""
     columns = _overall_columns(period)
     this_period = district_counts | _period_counts(connection, period)
@@ -232,7 +249,11 @@ def overall_section(connection: "Connection", period: Period, report: CheckRepor
         elif code in FLAG_RULES:
             rows.append(_flag_row(columns, [result for results in by_metric.values() for result in results]))
         else:
-            rows += [_direct_row(columns, result, this_period.get(metric)) for metric, results in by_metric.items() for result in results]
+            rows += [
+                _direct_row(columns, result, this_period.get(metric))
+                for metric, results in by_metric.items()
+                for result in results
+            ]
     notes = [
         "年累计：自1月1日至截止日；完成率＝年累计÷年度目标；超/欠序时＝完成率－序时进度，单位为百分点，负数为落后序时。",
         "外出招商、会议、总部楼宇三项按人次（月、单位）计：年累计为达标人次，年度目标为应考核人次。",
@@ -241,18 +262,22 @@ def overall_section(connection: "Connection", period: Period, report: CheckRepor
     return Section("overall", "总体进度", columns, rows, notes, frozen_columns=2)
 
 
-def _period_counts(connection: "Connection", period: Period) -> dict[str, int]:
+def _period_counts(connection: Connection, period: Period) -> dict[str, int]:
     """The period's own counts of the rules that count dated rows: mega projects signed, funds set up."""
     params = {"first": period.first.isoformat(), "last": period.last.isoformat()}
     mega = connection.exec_driver_sql(
         f"SELECT count(*) FROM project WHERE signed_on BETWEEN :first AND :last AND amount >= :mega AND {LIVE} AND {_counted(connection, period)}",
         params | {"mega": MEGA_YUAN},
     ).scalar()
-    funds = dict(connection.exec_driver_sql("SELECT kind, count(*) FROM fund WHERE set_up_on BETWEEN :first AND :last GROUP BY kind", params).all())
+    funds = dict(
+        connection.exec_driver_sql(
+            "SELECT kind, count(*) FROM fund WHERE set_up_on BETWEEN :first AND :last GROUP BY kind", params
+        ).all()
+    )
     return {"ZS103": mega} | {f"ZS305.{kind}": funds.get(kind, 0) for kind in FUND_KINDS}
 
 
-def _counted(connection: "Connection", period: Period) -> str:
+def _counted(connection: Connection, period: Period) -> str:
     """A SQL condition leaving out the later signings of projects signed twice (ZS404), which the
     rules do not count; the ids are the ledger's integers, written as numbers."""
     later = later_signings(connection, period.year, period.as_of)
@@ -270,18 +295,23 @@ class UnitFigures:
     district_counts: dict[str, int]
 
 
-def _stage_counts(connection: "Connection", period: Period) -> dict[int, dict[str, int]]:
+def _stage_counts(connection: Connection, period: Period) -> dict[int, dict[str, int]]:
     """Per unit: live major projects (≥ 1亿元) that reached each stage in the period and in the year;
     a project signed twice counts once, as in ZS101–ZS105."""
     spans = {"period": ":first", "year": ":year_first"}
     counts = [
-        f"count(CASE WHEN {stage}_on BETWEEN {start} AND :last THEN 1 END) AS \"{span}.{stage}\""
+        f'count(CASE WHEN {stage}_on BETWEEN {start} AND :last THEN 1 END) AS "{span}.{stage}"'
         for span, start in spans.items()
         for stage in STAGES
     ]
     rows = connection.exec_driver_sql(
         f"SELECT unit_id, {', '.join(counts)} FROM project WHERE amount >= :major AND {LIVE} AND {_counted(connection, period)} GROUP BY unit_id",
-        {"first": period.first.isoformat(), "year_first": date(period.year, 1, 1).isoformat(), "last": period.last.isoformat(), "major": MAJOR_YUAN},
+        {
+            "first": period.first.isoformat(),
+            "year_first": date(period.year, 1, 1).isoformat(),
+            "last": period.last.isoformat(),
+            "major": MAJOR_YUAN,
+        },
     ).mappings()
     return {row["unit_id"]: {key: value for key, value in row.items() if key != "unit_id"} for row in rows}
 
@@ -321,13 +351,18 @@ def _ranked(units: list[dict]) -> None:
             unit["board"] = "black"
 
 
-def unit_section(connection: "Connection", period: Period, report: CheckReport) -> UnitFigures:
+def unit_section(connection: Connection, period: Period, report: CheckReport) -> UnitFigures:
     """单位排名: per unit, the major projects of the period and the year by stage against its own
     ZS101/ZS102 targets (任务分解); ranked, with 红榜 and 黑榜, and a 全区合计 row."""
     share = progress(period.as_of)
     counts = _stage_counts(connection, period)
-    targets = {metric: {unit_id: value for unit_id, _, value in unit_targets(connection, metric, period.year)} for metric in ("ZS101", "ZS102")}
-    statuses = {(result.code, result.subject): result.status for result in report.results if result.code in ("ZS101", "ZS102")}
+    targets = {
+        metric: {unit_id: value for unit_id, _, value in unit_targets(connection, metric, period.year)}
+        for metric in ("ZS101", "ZS102")
+    }
+    statuses = {
+        (result.code, result.subject): result.status for result in report.results if result.code in ("ZS101", "ZS102")
+    }
     zero = {f"{span}.{stage}": 0 for span in ("period", "year") for stage in STAGES}
     units = []
     for unit_id, name in connection.exec_driver_sql("SELECT id, name FROM unit ORDER BY id"):
@@ -339,8 +374,14 @@ def unit_section(connection: "Connection", period: Period, report: CheckReport) 
     _ranked(units)
     units.sort(key=lambda unit: (unit["rank"] is None, unit["rank"] or 0, unit["id"]))
     district = {key: sum(unit[key] for unit in units) for key in zero}
-    district_targets = {result.code: result.target for result in report.results if result.code in ("ZS101", "ZS102") and result.subject is None}
-    total = _unit_figures(None, "全区合计", district, district_targets.get("ZS101"), district_targets.get("ZS102"), share)
+    district_targets = {
+        result.code: result.target
+        for result in report.results
+        if result.code in ("ZS101", "ZS102") and result.subject is None
+    }
+    total = _unit_figures(
+        None, "全区合计", district, district_targets.get("ZS101"), district_targets.get("ZS102"), share
+    )
 
     columns = _unit_columns(period)
     rows = [_unit_row(columns, unit, statuses) for unit in units] + [_unit_row(columns, total, statuses, total=True)]
@@ -351,7 +392,11 @@ def unit_section(connection: "Connection", period: Period, report: CheckReport) 
         f"红榜：排名前{size}且达到序时进度的单位；黑榜：排名后{size}且落后序时进度的单位（有分解目标的单位不足{size * 2}个时各取一半）。",
     ]
     ranked = sum(1 for unit in units if unit["rank"] is not None)
-    chart = Chart("各单位年累计签约亿元以上项目（个）与目标", "unit", ("year.signed", "signed_target"), ranked) if ranked else None
+    chart = (
+        Chart("各单位年累计签约亿元以上项目（个）与目标", "unit", ("year.signed", "signed_target"), ranked)
+        if ranked
+        else None
+    )
     district_counts = {"ZS101": district["period.signed"], "ZS102": district["period.started"]}
     return UnitFigures(Section("units", "单位排名", columns, rows, notes, chart), district_counts)
 
@@ -359,7 +404,10 @@ def unit_section(connection: "Connection", period: Period, report: CheckReport) 
 def _unit_figures(unit_id, name: str, figures: dict, signed_target, started_target, share: Fraction) -> dict:
     completions = [
         completion
-        for completion in (_completion(figures["year.signed"], signed_target), _completion(figures["year.started"], started_target))
+        for completion in (
+            _completion(figures["year.signed"], signed_target),
+            _completion(figures["year.started"], started_target),
+        )
         if completion is not None
     ]
     completion = sum(completions) / len(completions) if completions else None
@@ -416,7 +464,9 @@ _PROJECT_COLUMNS = [
     Column("status_reason", "原因"),
 ]
 # A stage date after the bulletin's day had not happened yet as of that day: left out.
-_STAGE_AS_OF = ", ".join(f"CASE WHEN project.{stage}_on <= :as_of THEN project.{stage}_on END AS {stage}_on" for stage in STAGES)
+_STAGE_AS_OF = ", ".join(
+    f"CASE WHEN project.{stage}_on <= :as_of THEN project.{stage}_on END AS {stage}_on" for stage in STAGES
+)
 _PROJECT_SQL = (
     "SELECT project.code, project.name, unit.name AS unit, project.amount, project.investor, project.industry, project.channel, "
     f"leader.name AS leader, handler.name AS handler, {_STAGE_AS_OF}, project.status, project.status_reason, "
@@ -429,7 +479,7 @@ _PROJECT_SQL = (
 _STAGE_CASE = " ".join(f"WHEN {stage}_on <= :as_of THEN '{stage}'" for stage in reversed(STAGES))
 
 
-def project_section(connection: "Connection", period: Period) -> Section:
+def project_section(connection: Connection, period: Period) -> Section:
     """项目台账: every project with its stage dates as of the period's last day, streamed."""
     params = {"as_of": period.as_of.isoformat()}
     handler_index = next(index for index, column in enumerate(_PROJECT_COLUMNS) if column.key == "handler")
@@ -445,7 +495,14 @@ def project_section(connection: "Connection", period: Period) -> Section:
     def count() -> int:
         return connection.exec_driver_sql("SELECT count(*) FROM project").scalar()
 
-    return Section("projects", "项目台账", _PROJECT_COLUMNS, QueryRows(rows, count), summary=_project_summary(connection, period), frozen_columns=2)
+    return Section(
+        "projects",
+        "项目台账",
+        _PROJECT_COLUMNS,
+        QueryRows(rows, count),
+        summary=_project_summary(connection, period),
+        frozen_columns=2,
+    )
 
 
 def _project_rows(rows, handler_index: int, status_index: int) -> Iterator[Row]:
@@ -469,7 +526,7 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _project_summary(connection: "Connection", period: Period) -> str:
+def _project_summary(connection: Connection, period: Period) -> str:
     """One line for the terminal: projects by stage as of the day, with their total investment."""
     rows = connection.exec_driver_sql(
         f"SELECT CASE {_STAGE_CASE} ELSE 'lead' END AS stage, count(*), sum(amount), "
@@ -488,7 +545,7 @@ def _project_summary(connection: "Connection", period: Period) -> str:
 # --- 外出招商 ----------------------------------------------------------------------------------
 
 
-def trip_section(connection: "Connection", period: Period) -> Section:
+def trip_section(connection: Connection, period: Period) -> Section:
     """外出招商: every person with a monthly minimum of trip days, the period's days and shortfall,
     and the year month by month; a month is judged only when the person held the role all of it."""
     year_first = date(period.year, 1, 1)
@@ -507,7 +564,13 @@ def trip_section(connection: "Connection", period: Period) -> Section:
     ]
     persons.sort(key=lambda person: (role_order[person["role"]], person["unit_id"], person["id"]))
     months = [f"{period.year}-{number:02d}" for number in range(1, period.last.month + 1)]
-    columns = [Column("person", "姓名"), Column("unit", "单位"), Column("role", None), Column("role_label", "职务类别"), Column("minimum", "每月最低天数", "days")]
+    columns = [
+        Column("person", "姓名"),
+        Column("unit", "单位"),
+        Column("role", None),
+        Column("role_label", "职务类别"),
+        Column("minimum", "每月最低天数", "days"),
+    ]
     if not period.whole_year:
         columns.append(Column("period_days", f"{period.word}天数", "days"))
     columns += [Column("shortfall", f"{period.word}差额（天）", "days")]
@@ -519,7 +582,9 @@ def trip_section(connection: "Connection", period: Period) -> Section:
     for person in persons:
         minimum = minimums[person["id"]]
         by_month = {month: days.get((person["id"], month), 0) for month in months}
-        short = {month: minimum - by_month[month] for month in months if _judged(person, month) and by_month[month] < minimum}
+        short = {
+            month: minimum - by_month[month] for month in months if _judged(person, month) and by_month[month] < minimum
+        }
         values = {
             "person": person["name"], "unit": person["unit"], "role": person["role"], "role_label": ROLE_LABELS[person["role"]],
             "minimum": minimum, "period_days": sum(by_month[month] for month in period.months),
@@ -568,7 +633,7 @@ _WARNING_LABELS = {
 }
 
 
-def warning_section(connection: "Connection", period: Period, report: CheckReport) -> Section:
+def warning_section(connection: Connection, period: Period, report: CheckReport) -> Section:
     """预警: what ZS401–ZS404 flag as of the day, and projects marked stalled, with the days each has waited."""
     as_of = period.as_of
     warnings: list[dict] = []
@@ -580,12 +645,26 @@ def warning_section(connection: "Connection", period: Period, report: CheckRepor
             warnings.append({"kind": "meeting", "code": "ZS401", "note": result.message})
         elif result.code == "ZS402":
             for project in result.facts.get("projects", []):
-                warnings.append(_project_warning("no_handler", "ZS402", project, project["signed_on"], as_of, None, "签约后未指定专人推进"))
+                warnings.append(
+                    _project_warning(
+                        "no_handler", "ZS402", project, project["signed_on"], as_of, None, "签约后未指定专人推进"
+                    )
+                )
         elif result.code == "ZS403":
             facts = result.facts
             flagged.add(facts["project"]["code"])
             waited = "签约后未开工" if facts["waiting"] == "unstarted" else "开工后未纳统"
-            warnings.append(_project_warning(facts["waiting"], "ZS403", facts["project"], facts["since"], as_of, result.target, waited + _stall_note(facts["project"])))
+            warnings.append(
+                _project_warning(
+                    facts["waiting"],
+                    "ZS403",
+                    facts["project"],
+                    facts["since"],
+                    as_of,
+                    result.target,
+                    waited + _stall_note(facts["project"]),
+                )
+            )
         elif result.code == "ZS404":
             group = result.facts["projects"]
             latest = max(project["signed_on"] for project in group)
@@ -597,15 +676,21 @@ def warning_section(connection: "Connection", period: Period, report: CheckRepor
             })  # fmt: skip
     for project, stalled_on in _stalled(connection, as_of):
         if project["code"] not in flagged:
-            warnings.append(_project_warning("stalled", None, project, stalled_on, as_of, None, project["status_reason"] or ""))
+            warnings.append(
+                _project_warning("stalled", None, project, stalled_on, as_of, None, project["status_reason"] or "")
+            )
     kinds = list(_WARNING_LABELS)
-    warnings.sort(key=lambda warning: (kinds.index(warning["kind"]), -(warning.get("days") or 0)))  # the longest wait first
+    warnings.sort(
+        key=lambda warning: (kinds.index(warning["kind"]), -(warning.get("days") or 0))
+    )  # the longest wait first
     keys = [column.key for column in _WARNING_COLUMNS]
     days_index = keys.index("days")
     rows = []
     for warning in warnings:
         values = warning | {"kind_label": _WARNING_LABELS[warning["kind"]]}
-        rows.append(Row(tuple(values.get(key) for key in keys), {days_index: BAD} if values.get("days") is not None else None))
+        rows.append(
+            Row(tuple(values.get(key) for key in keys), {days_index: BAD} if values.get("days") is not None else None)
+        )
     notes = [f"已等待天数：自起算日期（签约、开工、登记停滞或重复签约之日）至{as_of.isoformat()}的天数。"]
     return Section("warnings", "预警", _WARNING_COLUMNS, rows, notes)
 
@@ -614,7 +699,9 @@ def _stall_note(project: dict) -> str:
     return f"；已标记停滞：{project['status_reason']}" if project.get("status") == "stalled" else ""
 
 
-def _project_warning(kind: str, code: str | None, project: dict, since: str | None, as_of: date, limit, note: str) -> dict:
+def _project_warning(
+    kind: str, code: str | None, project: dict, since: str | None, as_of: date, limit, note: str
+) -> dict:
     since_day = date.fromisoformat(since) if since else None
     return {
         "kind": kind, "code": code, "project": project["code"], "name": project["name"], "unit": project["unit"],
@@ -622,7 +709,7 @@ def _project_warning(kind: str, code: str | None, project: dict, since: str | No
     }  # fmt: skip
 
 
-def _stalled(connection: "Connection", as_of: date) -> list[tuple[dict, str | None]]:
+def _stalled(connection: Connection, as_of: date) -> list[tuple[dict, str | None]]:
     """Projects marked stalled as of the day, with the day they were marked (from the audit log;
     a project imported as stalled has no such entry: its last stage date stands in)."""
     rows = connection.exec_driver_sql(

@@ -10,11 +10,12 @@ gives the figures to other programs under stable English keys.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from zhaoshang.errors import InputError
 from zhaoshang.parsing import YUAN_PER_WAN, format_wan, month_bounds, normalize_text, parse_month, parse_year
@@ -92,7 +93,9 @@ def quarter_period(value: str, field: str = "季度（--quarter）") -> Period:
                 first = month_bounds(year, 3 * number - 2)[0]
                 last = month_bounds(year, 3 * number)[1]
                 return Period("quarter", year, first, last, f"{year}年第{'一二三四'[number - 1]}季度")
-    raise InputError(f"{field}：'{value}' 不是有效季度", "季度写作 2024-Q3（第三季度），例如 zs report quarterly --quarter 2024-Q3")
+    raise InputError(
+        f"{field}：'{value}' 不是有效季度", "季度写作 2024-Q3（第三季度），例如 zs report quarterly --quarter 2024-Q3"
+    )
 
 
 def year_period(value: str | int, field: str = "年度（--year）") -> Period:
@@ -275,4 +278,3 @@ def display_text(value: Any, format: str) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-

@@ -23,13 +23,14 @@ import shutil
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
@@ -162,7 +163,9 @@ def _frame(workbook, bulletin: Bulletin, section: Section) -> _Layout:
     widths = _widths(section, shown)
     for position, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(position)].width = width
-    layout = _Layout(section, sheet.title, shown, widths, len(section.rows), _note_lines(section.notes, int(sum(widths)) - 2))
+    layout = _Layout(
+        section, sheet.title, shown, widths, len(section.rows), _note_lines(section.notes, int(sum(widths)) - 2)
+    )
     sheet.freeze_panes = f"{get_column_letter(min(section.frozen_columns, len(shown)) + 1)}{HEADER_ROW + 1}"
     last_printed = layout.last_row
     if section.chart:
@@ -198,7 +201,9 @@ def _chart(sheet, layout: _Layout, anchor_row: int) -> None:
     chart.title = spec.title
     chart.y_axis.delete = chart.x_axis.delete = False
     for key in spec.series:  # the header cell names each series
-        chart.add_data(Reference(sheet, min_col=positions[key], min_row=HEADER_ROW, max_row=last), titles_from_data=True)
+        chart.add_data(
+            Reference(sheet, min_col=positions[key], min_row=HEADER_ROW, max_row=last), titles_from_data=True
+        )
     chart.set_categories(Reference(sheet, min_col=positions[spec.category], min_row=HEADER_ROW + 1, max_row=last))
     chart.width, chart.height = 28, 10
     sheet.add_chart(chart, f"A{anchor_row}")
@@ -332,7 +337,9 @@ def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
     """Sheet title → its part in the package, as workbook.xml and its relationships name them."""
     workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
     relations = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
-    targets = {relation.get("Id"): relation.get("Target") for relation in relations.findall("pkg:Relationship", _NAMESPACES)}
+    targets = {
+        relation.get("Id"): relation.get("Target") for relation in relations.findall("pkg:Relationship", _NAMESPACES)
+    }
     parts = {}
     for sheet in workbook.iterfind("main:sheets/main:sheet", _NAMESPACES):
         target = targets[sheet.get(f"{{{_NAMESPACES['rel']}}}id")]
@@ -354,7 +361,9 @@ def _fill(frame: Path, finished: Path, layouts: list[_Layout], styles: _Styles) 
             if not end:  # pragma: no cover - the title and header rows are always there
                 raise RuntimeError(f"sheet {layout.title}: openpyxl wrote no <sheetData> rows")
             last_column = re.search(r'<dimension ref="A1:([A-Z]+)\d+"', head)[1]
-            head = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:{last_column}{layout.last_row}"', head, count=1)
+            head = re.sub(
+                r'<dimension ref="[^"]*"', f'<dimension ref="A1:{last_column}{layout.last_row}"', head, count=1
+            )
             entry = zipfile.ZipInfo(item.filename, date_time=item.date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             with target.open(entry, "w") as stream:
@@ -367,4 +376,3 @@ def _fill(frame: Path, finished: Path, layouts: list[_Layout], styles: _Styles) 
                         batch.clear()
                 stream.write("".join(batch).encode("utf-8"))
                 stream.write((end + tail).encode("utf-8"))
-

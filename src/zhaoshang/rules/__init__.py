@@ -12,8 +12,9 @@ from the ledger's `target` table and never reads the clock.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 # Importing the rule modules registers their rules, in code order.
 from zhaoshang.rules import economy, meetings, projects, trips  # noqa: F401
@@ -38,7 +39,7 @@ __all__ = [
 
 
 def run_checks(
-    connection: "Connection",
+    connection: Connection,
     as_of: date,
     select: str | Iterable[str] | None = None,
     ignore: str | Iterable[str] | None = None,

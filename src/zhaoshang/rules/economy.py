@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 
-def _indicator_result(connection: "Connection", year: int, as_of: date, metric: str, indicator: str, cumulative: bool) -> list[Result]:
+def _indicator_result(
+    connection: Connection, year: int, as_of: date, metric: str, indicator: str, cumulative: bool
+) -> list[Result]:
     kind = METRICS[metric][1]
     target = target_value(connection, metric, year)
     if target is None:
@@ -53,7 +55,9 @@ def _indicator_result(connection: "Connection", year: int, as_of: date, metric: 
     if cumulative:
         share = Fraction(month_number, 12)
         status, expected = against_progress(actual, target, share, final)
-        message = f"{label}{month_number}月累计：" + progress_message(actual, target, share, status, kind, unit_word(metric), done="")
+        message = f"{label}{month_number}月累计：" + progress_message(
+            actual, target, share, status, kind, unit_word(metric), done=""
+        )
     else:
         status, expected = against_level(actual, target, final), None
         comparison = "达到" if status == "met" else "低于"
@@ -62,7 +66,7 @@ def _indicator_result(connection: "Connection", year: int, as_of: date, metric: 
 
 
 @rule("ZS301", "new-enterprises", "培育规上工业企业", "（四）", "error")
-def new_enterprises(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def new_enterprises(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：当年培育（新增）规上工业企业家数。
     依据：（四）“培育规上工业企业20家以上”。
     计算：取统计局发布的年初至当月累计数（`zs indicator set new_enterprises 家数 --month YYYY-MM`）中，
@@ -74,7 +78,7 @@ def new_enterprises(connection: "Connection", year: int, as_of: date) -> list[Re
 
 
 @rule("ZS302", "value-added-growth", "规上制造业增加值增长", "（四）", "error")
-def value_added_growth(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def value_added_growth(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：规上制造业增加值增速（%）。
     依据：（四）“规上制造业增加值增长10%”。
     计算：取当年、不晚于检查日所在月的最近一个月的 `value_added_growth`（年初至该月累计增速，%）。
@@ -85,7 +89,7 @@ def value_added_growth(connection: "Connection", year: int, as_of: date) -> list
 
 
 @rule("ZS303", "industrial-output", "规上工业总产值", "（四）", "error")
-def industrial_output(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def industrial_output(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：规上工业总产值（万元）。
     依据：（四）“确保全年规上工业总产值达330亿元以上”——“确保”，故为错误。
     计算：取当年、不晚于检查日所在月的最近一个月 M 的 `output`（年初至该月累计，万元），
@@ -95,7 +99,7 @@ def industrial_output(connection: "Connection", year: int, as_of: date) -> list[
 
 
 @rule("ZS304", "investment-pull", "拉动制造业投资增长", "（四）", "error")
-def investment_pull(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def investment_pull(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：拉动制造业投资增长（个百分点）。
     依据：（四）“拉动制造业投资增长38.8个百分点”。
     计算：取当年、不晚于检查日所在月的最近一个月的 `investment_pull`（年初至该月累计），
@@ -105,7 +109,7 @@ def investment_pull(connection: "Connection", year: int, as_of: date) -> list[Re
 
 
 @rule("ZS305", "funds-set-up", "组建产业引导基金、天使基金", "（十）", "warning")
-def funds_set_up(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def funds_set_up(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：当年组建的产业引导基金、天使基金支数。
     依据：（十）“力争组建2支产业引导基金和1支天使基金”——“力争”，故为警告。
     计算：按类型统计组建日期在当年1月1日至检查日（含）的基金（`zs fund add`），
@@ -128,13 +132,17 @@ def funds_set_up(connection: "Connection", year: int, as_of: date) -> list[Resul
             continue
         actual, target = counts.get(kind, 0), as_number(target)
         status = by_year_end(actual, target, over)
-        message = f"{year}年已组建{label}{actual}支，目标{figure('count', target, '支')}" + ("，年内完成即可" if status == "in_progress" else "")
-        results.append(Result(None, str(year), actual, target, None, status, message, metric=metric, title=f"组建{label}"))
+        message = f"{year}年已组建{label}{actual}支，目标{figure('count', target, '支')}" + (
+            "，年内完成即可" if status == "in_progress" else ""
+        )
+        results.append(
+            Result(None, str(year), actual, target, None, status, message, metric=metric, title=f"组建{label}")
+        )
     return results
 
 
 @rule("ZS306", "hq-buildings", "镇街总部经济楼宇", "（七）", "warning")
-def hq_buildings(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def hq_buildings(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：每个镇、街道打造一栋总部经济楼宇。
     依据：（七）“每个镇街打造一栋总部经济楼宇，力争营业收入达到亿元以上、税收千万元以上”——“力争”，故为警告。
     计算：对每个镇、街道，统计登记为当年（`zs building set`）、营业收入不少于 ZS306.revenue（1亿元）
@@ -152,7 +160,18 @@ def hq_buildings(connection: "Connection", year: int, as_of: date) -> list[Resul
         {"year": year, "revenue": ceil(revenue * YUAN_PER_WAN), "tax": ceil(tax * YUAN_PER_WAN)},
     ).all()
     if not rows:
-        return [Result(None, str(year), None, None, None, "no_data", "没有登记镇、街道：zs unit add 东城街道 --kind 街道", metric="ZS306.buildings")]
+        return [
+            Result(
+                None,
+                str(year),
+                None,
+                None,
+                None,
+                "no_data",
+                "没有登记镇、街道：zs unit add 东城街道 --kind 街道",
+                metric="ZS306.buildings",
+            )
+        ]
     over = year_over(as_of)
     results = []
     for unit_id, unit, recorded, qualifying in rows:
@@ -164,7 +183,8 @@ def hq_buildings(connection: "Connection", year: int, as_of: date) -> list[Resul
         status = by_year_end(qualifying, target, over)
         message = (
             f"{unit}{year}年登记总部经济楼宇{recorded}栋，营业收入{figure('amount', revenue)}以上且税收{figure('amount', tax)}以上的"
-            f"{qualifying}栋，目标{figure('count', target, '栋')}" + ("，年内完成即可" if status == "in_progress" else "")
+            f"{qualifying}栋，目标{figure('count', target, '栋')}"
+            + ("，年内完成即可" if status == "in_progress" else "")
         )
         results.append(Result(unit, str(year), qualifying, target, None, status, message, metric="ZS306.buildings"))
     return results

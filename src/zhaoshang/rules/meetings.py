@@ -16,7 +16,7 @@ _TITLES = {"dispatch": "每月招商引资工作调度会", "project": "每月�
 
 
 @rule("ZS401", "monthly-meetings", "每月调度会、推进会", "（十七）", "error")
-def monthly_meetings(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def monthly_meetings(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：每月召开招商引资工作调度会和项目推进会。
     依据：（十七）“每月召开招商引资工作调度会和项目推进会”。
     计算：当年1月至检查日所在月，逐月按类型统计会议日期在该月的会议（`zs meeting add`），
@@ -41,5 +41,9 @@ def monthly_meetings(connection: "Connection", year: int, as_of: date) -> list[R
             status = by_year_end(actual, target, month.over)
             so_far = "" if month.over else f"（截至{as_of.isoformat()}）"
             message = f"{month.first.month}月召开{label}{actual}次{so_far}，每月不少于{target}次"
-            results.append(Result(None, month.key, actual, target, None, status, message, metric=f"ZS401.{kind}", title=_TITLES[kind]))
+            results.append(
+                Result(
+                    None, month.key, actual, target, None, status, message, metric=f"ZS401.{kind}", title=_TITLES[kind]
+                )
+            )
     return results

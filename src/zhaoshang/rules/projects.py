@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, timedelta
-from functools import lru_cache
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from zhaoshang.rules.registry import rule
@@ -42,7 +42,7 @@ LIVE = "project.status != 'terminated'"
 _LISTED = 10  # projects named in one message; the rest are counted
 
 
-def scopes(connection: "Connection", metric: str, year: int) -> list[Scope]:
+def scopes(connection: Connection, metric: str, year: int) -> list[Scope]:
     """The district, then every unit with its own target of the metric for the year (任务分解)."""
     district = Scope(None, None, target_value(connection, metric, year))
     return [district] + [Scope(unit_id, name, value) for unit_id, name, value in unit_targets(connection, metric, year)]
@@ -65,7 +65,7 @@ _TALLIES = {
 }
 
 
-def _tallies(connection: "Connection", year: int, as_of: date) -> dict[str, dict[int, Tally]]:
+def _tallies(connection: Connection, year: int, as_of: date) -> dict[str, dict[int, Tally]]:
     """Per tally of `_TALLIES` and unit: the live projects whose date falls in [1 January, as_of]
     with the least amount, and of those the ones that reached the next stage on or before as_of;
     the later signing of a project signed twice (ZS404) is not counted but tallied as a
@@ -74,11 +74,16 @@ def _tallies(connection: "Connection", year: int, as_of: date) -> dict[str, dict
     def compute() -> dict[str, dict[int, Tally]]:
         later = later_signings(connection, year, as_of)
         # ids come from the ledger as int: written into the SQL as numbers, they cannot inject anything
-        duplicate = f"project.id IN ({', '.join(str(int(project_id)) for project_id in sorted(later))})" if later else "0"
+        duplicate = (
+            f"project.id IN ({', '.join(str(int(project_id)) for project_id in sorted(later))})" if later else "0"
+        )
         columns = []
         for column, least, reached in _TALLIES.values():
             counted = f"{column} BETWEEN :first AND :as_of AND amount >= {least:d}"
-            columns += [f"count(CASE WHEN {counted} THEN 1 END)", f"count(CASE WHEN {counted} AND {reached} <= :as_of THEN 1 END)"]
+            columns += [
+                f"count(CASE WHEN {counted} THEN 1 END)",
+                f"count(CASE WHEN {counted} AND {reached} <= :as_of THEN 1 END)",
+            ]
         rows = connection.exec_driver_sql(
             f"SELECT unit_id, {duplicate} AS duplicate, {', '.join(columns)} FROM project "
             f"WHERE amount >= {min(least for _, least, _ in _TALLIES.values()):d} AND {LIVE} "
@@ -90,13 +95,15 @@ def _tallies(connection: "Connection", year: int, as_of: date) -> dict[str, dict
             for index, name in enumerate(_TALLIES):
                 count, reached = figures[2 * index], figures[2 * index + 1]
                 tally = tallies[name].get(unit_id, Tally())
-                tallies[name][unit_id] = tally._replace(duplicates=count) if is_duplicate else tally._replace(count=count, reached=reached)
+                tallies[name][unit_id] = (
+                    tally._replace(duplicates=count) if is_duplicate else tally._replace(count=count, reached=reached)
+                )
         return tallies
 
     return shared(connection, ("project_tallies", year, as_of), compute)
 
 
-def _per_scope(connection: "Connection", metric: str, year: int, tallies: dict[int, Tally], judge) -> list[Result]:
+def _per_scope(connection: Connection, metric: str, year: int, tallies: dict[int, Tally], judge) -> list[Result]:
     """judge(subject, target, tally) for the district, then for each unit with its own target
     for the year (任务分解); a scope without a target is no_data."""
     results = []
@@ -114,7 +121,9 @@ def _duplicates_note(tally: Tally) -> str:
     return f"（已剔除重复签约{tally.duplicates}个）" if tally.duplicates else ""
 
 
-def _count_results(connection: "Connection", metric: str, year: int, as_of: date, tallies: dict[int, Tally], with_progress: bool) -> list[Result]:
+def _count_results(
+    connection: Connection, metric: str, year: int, as_of: date, tallies: dict[int, Tally], with_progress: bool
+) -> list[Result]:
     share, over = progress(as_of), year_over(as_of)
     word = unit_word(metric)
 
@@ -127,7 +136,9 @@ def _count_results(connection: "Connection", metric: str, year: int, as_of: date
             status, expected = by_year_end(actual, target, over), None
             message = progress_message(actual, target, Fraction(1), status, "count", word, note=note)
             if status == "in_progress":
-                message = f"完成{figure('count', actual, word)}{note}，年度目标{figure('count', target, word)}，年内完成即可"
+                message = (
+                    f"完成{figure('count', actual, word)}{note}，年度目标{figure('count', target, word)}，年内完成即可"
+                )
         facts = {"duplicates": tally.duplicates}
         return Result(subject, str(year), actual, target, expected, status, message, metric=metric, facts=facts)
 
@@ -135,7 +146,7 @@ def _count_results(connection: "Connection", metric: str, year: int, as_of: date
 
 
 @rule("ZS101", "major-projects-signed", "签约亿元以上项目", "（四）", "error")
-def major_projects_signed(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def major_projects_signed(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：当年签约的亿元以上项目个数，对照年度目标和序时进度。
     依据：（四）“2024年签约亿元以上项目117个”；（十八）“按序时进度进行通报”。
     计算：签约日期在当年1月1日至检查日（含）、总投资不少于1亿元（10,000万元）的项目个数；
@@ -149,7 +160,7 @@ def major_projects_signed(connection: "Connection", year: int, as_of: date) -> l
 
 
 @rule("ZS102", "major-projects-started", "新开工亿元以上项目", "（四）", "error")
-def major_projects_started(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def major_projects_started(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：当年新开工的亿元以上项目个数，对照年度目标和序时进度。
     依据：（四）“新开工亿元以上项目79个”。
     计算：开工日期在当年1月1日至检查日（含）、总投资不少于1亿元的项目个数，不论哪一年签约
@@ -162,7 +173,7 @@ def major_projects_started(connection: "Connection", year: int, as_of: date) -> 
 
 
 @rule("ZS103", "mega-project-signed", "50亿元以上项目突破", "（四）", "warning")
-def mega_project_signed(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def mega_project_signed(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：当年是否签约了50亿元以上项目（实现突破）。
     依据：（四）“力争50亿元以上项目实现突破”——“力争”，故为警告。
     计算：签约日期在当年1月1日至检查日（含）、总投资不少于50亿元（500,000万元）的项目个数，
@@ -173,7 +184,9 @@ def mega_project_signed(connection: "Connection", year: int, as_of: date) -> lis
     return _count_results(connection, "ZS103", year, as_of, tallies, with_progress=False)
 
 
-def _rate_results(connection: "Connection", metric: str, year: int, as_of: date, tallies: dict[int, Tally], words: tuple[str, str, str]) -> list[Result]:
+def _rate_results(
+    connection: Connection, metric: str, year: int, as_of: date, tallies: dict[int, Tally], words: tuple[str, str, str]
+) -> list[Result]:
     """Per scope: rate = reached / cohort, judged against the target as it stands; an empty cohort is no_data."""
     rate_name, cohort_name, reached_name = words
     over = year_over(as_of)
@@ -183,7 +196,9 @@ def _rate_results(connection: "Connection", metric: str, year: int, as_of: date,
         facts = {"cohort": cohort, "reached": reached, "duplicates": tally.duplicates}
         if cohort == 0:
             message = f"尚无{cohort_name}{note}，{rate_name}无数据"
-            return Result(subject, str(year), None, target, None, "no_data", message, kind="rate", metric=metric, facts=facts)
+            return Result(
+                subject, str(year), None, target, None, "no_data", message, kind="rate", metric=metric, facts=facts
+            )
         rate = Fraction(reached, cohort)
         status = against_level(rate, target, over)
         comparison = "达到" if status == "met" else "低于"
@@ -194,7 +209,7 @@ def _rate_results(connection: "Connection", metric: str, year: int, as_of: date,
 
 
 @rule("ZS104", "start-rate", "签约项目开工率", "（十六）", "warning")
-def start_rate(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def start_rate(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：当年签约的亿元以上项目中已开工的比例（签约项目开工率）。
     依据：（十六）“力争签约项目开工率、开工项目纳统率指标分别达到75%和80%以上”——“力争”，故为警告。
     计算：基数为 ZS101 所计的项目（当年1月1日至检查日签约、总投资不少于1亿元、未终止、
@@ -207,7 +222,7 @@ def start_rate(connection: "Connection", year: int, as_of: date) -> list[Result]
 
 
 @rule("ZS105", "inclusion-rate", "开工项目纳统率", "（十六）", "warning")
-def inclusion_rate(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def inclusion_rate(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：当年新开工的亿元以上项目中已入库纳统的比例（开工项目纳统率）。
     依据：（十六）“力争签约项目开工率、开工项目纳统率指标分别达到75%和80%以上”——“力争”，故为警告。
     计算：基数为 ZS102 所计的项目（当年1月1日至检查日开工、总投资不少于1亿元、不论签约年份、
@@ -233,7 +248,7 @@ def _listing(projects: list[dict]) -> str:
 
 
 @rule("ZS402", "handler-assigned", "签约项目专人推进", "（三）", "error")
-def handler_assigned(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def handler_assigned(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：签约项目是否都有专人推进。
     依据：（三）“确保签约项目专人推进，推动签约项目早投产早见效”。
     计算：签约日期不晚于检查日、未终止、到检查日尚未投产的项目（不论哪年签约；投产后专人任务结束），
@@ -244,15 +259,22 @@ def handler_assigned(connection: "Connection", year: int, as_of: date) -> list[R
     if target is None:
         return [missing_target("ZS402", year)]
     params = {"as_of": as_of.isoformat()}
-    pushing = f"+project.signed_on <= :as_of AND {LIVE} AND (project.producing_on IS NULL OR project.producing_on > :as_of)"
-    total, with_handler = connection.exec_driver_sql(f"SELECT count(*), count(handler_id) FROM project WHERE {pushing}", params).one()
+    pushing = (
+        f"+project.signed_on <= :as_of AND {LIVE} AND (project.producing_on IS NULL OR project.producing_on > :as_of)"
+    )
+    total, with_handler = connection.exec_driver_sql(
+        f"SELECT count(*), count(handler_id) FROM project WHERE {pushing}", params
+    ).one()
     target = as_number(target)
     if total == 0:
-        return [Result(None, str(year), None, target, None, "no_data", "尚无签约未投产的项目", kind="rate", metric="ZS402")]
+        return [
+            Result(None, str(year), None, target, None, "no_data", "尚无签约未投产的项目", kind="rate", metric="ZS402")
+        ]
     offenders = [
         dict(row)
         for row in connection.exec_driver_sql(
-            f"{_PROJECT_SQL} WHERE {pushing} AND project.handler_id IS NULL ORDER BY +project.signed_on, project.id", params
+            f"{_PROJECT_SQL} WHERE {pushing} AND project.handler_id IS NULL ORDER BY +project.signed_on, project.id",
+            params,
         ).mappings()
     ]
     rate = Fraction(with_handler, total)
@@ -261,11 +283,24 @@ def handler_assigned(connection: "Connection", year: int, as_of: date) -> list[R
         message = f"签约未投产项目{total}个，{len(offenders)}个没有专人：{_listing(offenders)}；指定专人：zs project edit 编号 --handler 姓名"
     else:
         message = f"签约未投产项目{total}个，均有专人推进"
-    return [Result(None, str(year), rate, target, None, status, message, kind="rate", metric="ZS402", facts={"projects": offenders})]
+    return [
+        Result(
+            None,
+            str(year),
+            rate,
+            target,
+            None,
+            status,
+            message,
+            kind="rate",
+            metric="ZS402",
+            facts={"projects": offenders},
+        )
+    ]
 
 
 @rule("ZS403", "stalled-projects", "停滞项目", "（十九）", "warning")
-def stalled_projects(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def stalled_projects(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：停滞项目——签约后久未开工，或开工后久未纳统。
     依据：（十九）“及时整治停滞项目，依法按协议果断采取措施及时止损”。
     计算：未终止的项目（已标记停滞的也在内，不论哪年签约）中，到检查日签约已超过
@@ -382,7 +417,7 @@ _INVESTOR_KEY = "replace(replace(lower(project.investor), ' ', ''), '　', '')"
 _SIGNED_WITH_INVESTOR = f"+project.signed_on <= :as_of AND {LIVE} AND project.investor IS NOT NULL"
 
 
-def duplicate_groups(connection: "Connection", year: int, as_of: date) -> list[list[dict]]:
+def duplicate_groups(connection: Connection, year: int, as_of: date) -> list[list[dict]]:
     """The projects signed twice (ZS404) that matter for the year: groups of live projects signed
     on or before as_of, of one investor (compared ignoring case and spaces), with alike names
     (`names_alike`), of which a member was signed or started in [1 January, as_of]. Each group
@@ -413,14 +448,14 @@ def duplicate_groups(connection: "Connection", year: int, as_of: date) -> list[l
     return shared(connection, ("duplicate_groups", year, as_of), compute)
 
 
-def later_signings(connection: "Connection", year: int, as_of: date) -> frozenset[int]:
+def later_signings(connection: Connection, year: int, as_of: date) -> frozenset[int]:
     """Ids of the projects that ZS101–ZS105 leave out, counting a project signed twice once: in
     each group of `duplicate_groups` every signing but the first (the earliest; a tie: the lower id)."""
     return frozenset(project["id"] for group in duplicate_groups(connection, year, as_of) for project in group[1:])
 
 
 @rule("ZS404", "signed-twice", "同一项目重复签约", "（十六）", "warning")
-def signed_twice(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def signed_twice(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：同一项目重复签约（同一投资方、名称相近）。
     依据：（十六）“引导求真务实，避免包装项目、‘以次充好’”。
     计算：检查日前签约、未终止的项目中，投资方相同（不计大小写和空格）且名称相近的归为一组。
@@ -445,5 +480,7 @@ def signed_twice(connection: "Connection", year: int, as_of: date) -> list[Resul
                    metric="ZS404", facts={"projects": group})
         )  # fmt: skip
     if not results:
-        results.append(Result(None, str(year), 0, 0, None, "met", "没有同一投资方名称相近的重复签约项目", metric="ZS404"))
+        results.append(
+            Result(None, str(year), 0, 0, None, "met", "没有同一投资方名称相近的重复签约项目", metric="ZS404")
+        )
     return results

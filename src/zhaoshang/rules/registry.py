@@ -6,9 +6,10 @@ from __future__ import annotations
 import inspect
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from zhaoshang.errors import InputError
 from zhaoshang.parsing import normalize_text
@@ -41,7 +42,7 @@ class Rule:
         """What the rule checks, why (the opinion's words) and how the figure is computed."""
         return inspect.cleandoc(self.function.__doc__ or "")
 
-    def run(self, connection: "Connection", year: int, as_of: date) -> list[Result]:
+    def run(self, connection: Connection, year: int, as_of: date) -> list[Result]:
         """The rule's results, stamped with its code, clause, severity and (unless a result names a part) title."""
         results = self.function(connection, year, as_of)
         for result in results:  # fresh objects of this run: stamped in place, a city's ledger has thousands
@@ -54,12 +55,16 @@ class Registry:
     def __init__(self) -> None:
         self._rules: dict[str, Rule] = {}
 
-    def rule(self, code: str, name: str, title: str, clause: str, severity: str) -> Callable[[RuleFunction], RuleFunction]:
+    def rule(
+        self, code: str, name: str, title: str, clause: str, severity: str
+    ) -> Callable[[RuleFunction], RuleFunction]:
         """Decorator registering a rule function; the function is returned unchanged."""
 
         def register(function: RuleFunction) -> RuleFunction:
             if code in self._rules:
-                raise DuplicateRuleError(f"rule {code} registered twice: {self._rules[code].function.__qualname__} and {function.__qualname__}")
+                raise DuplicateRuleError(
+                    f"rule {code} registered twice: {self._rules[code].function.__qualname__} and {function.__qualname__}"
+                )
             if not _CODE_RE.match(code) or severity not in SEVERITIES:
                 raise ValueError(f"rule {code}: code must be ZS and three digits, severity one of {SEVERITIES}")
             if not (function.__doc__ or "").strip():
@@ -79,7 +84,9 @@ class Registry:
         text = normalize_text(code or "").upper()
         if text in self._rules:
             return self._rules[text]
-        raise InputError(f"规则代码：'{code}' 不存在", f"可用代码：{'、'.join(rule.code for rule in self)}；查看全部：zs check rules")
+        raise InputError(
+            f"规则代码：'{code}' 不存在", f"可用代码：{'、'.join(rule.code for rule in self)}；查看全部：zs check rules"
+        )
 
     def prefixes(self, codes: str | Iterable[str] | None, field: str) -> list[str]:
         """Comma-separated code prefixes, each matching at least one rule. Full-width text as a
@@ -98,7 +105,9 @@ class Registry:
                 )
         return prefixes
 
-    def select(self, select: str | Iterable[str] | None = None, ignore: str | Iterable[str] | None = None) -> list[Rule]:
+    def select(
+        self, select: str | Iterable[str] | None = None, ignore: str | Iterable[str] | None = None
+    ) -> list[Rule]:
         """The rules chosen by code prefixes: for each rule the longest matching prefix decides
         (a tie goes to ignore); with no --select every rule starts selected."""
         selected = self.prefixes(select, "选择规则（--select）")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from zhaoshang.parsing import month_bounds
 from zhaoshang.policy import METRICS
@@ -251,7 +252,14 @@ def against_level(actual: Number, target: Number, over: bool) -> str:
 
 
 def progress_message(
-    actual: Number, target: Number, share: Fraction, status: str, kind: str, word: str, done: str = "完成", note: str = ""
+    actual: Number,
+    target: Number,
+    share: Fraction,
+    status: str,
+    kind: str,
+    word: str,
+    done: str = "完成",
+    note: str = "",
 ) -> str:
     """完成25个，年度目标117个，序时目标29.25个（序时进度25%），落后序时3.6个百分点; `note` follows the actual figure."""
     actual_text, target_text = figure(kind, actual, word) + note, figure(kind, target, word)
@@ -283,7 +291,7 @@ def missing_target(metric: str, year: int, subject: str | None = None, period: s
     )
 
 
-def shared(connection: "Connection", key: tuple, compute: Callable[[], Any]) -> Any:
+def shared(connection: Connection, key: tuple, compute: Callable[[], Any]) -> Any:
     """A figure computed once per run of the rules (`run_checks` sets up and drops the cache)
     and shared by the rules that need it: trip days (ZS201–ZS203), duplicate signings (ZS101–ZS105, ZS404)."""
     cache = connection.info.setdefault("zs_rules_cache", {})

@@ -19,13 +19,17 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 
-def _trip_days_results(connection: "Connection", year: int, as_of: date, role: str) -> list[Result]:
+def _trip_days_results(connection: Connection, year: int, as_of: date, role: str) -> list[Result]:
     """Per month of the year up to as_of and per person holding `role` that whole month:
     days on trips against the person's minimum; the month holding as_of (unless it is its
     last day) is in progress and does not fail."""
     metric = ROLE_METRICS[role]
     first = date(year, 1, 1)
-    days = shared(connection, ("trip_days", first, as_of), lambda: trip_days_by_month(connection, first, as_of, roles=ROLE_METRICS))
+    days = shared(
+        connection,
+        ("trip_days", first, as_of),
+        lambda: trip_days_by_month(connection, first, as_of, roles=ROLE_METRICS),
+    )
     minimums = shared(connection, ("trip_minimums", year), lambda: minimums_for_year(connection, year))
     persons = [
         dict(row)
@@ -37,7 +41,19 @@ def _trip_days_results(connection: "Connection", year: int, as_of: date, role: s
     ]
     role_label = ROLE_LABELS[role]
     if not persons:
-        return [Result(None, str(year), None, None, None, "no_data", f"没有登记{role_label}：zs person add 姓名 --unit 单位 --role {role}", kind="days", metric=metric)]
+        return [
+            Result(
+                None,
+                str(year),
+                None,
+                None,
+                None,
+                "no_data",
+                f"没有登记{role_label}：zs person add 姓名 --unit 单位 --role {role}",
+                kind="days",
+                metric=metric,
+            )
+        ]
     results: list[Result] = []
     unset = [person["name"] for person in persons if minimums.get(person["id"]) is None]
     if unset:
@@ -52,14 +68,29 @@ def _trip_days_results(connection: "Connection", year: int, as_of: date, role: s
             if not held_throughout(person, month.first, month.last):
                 continue
             actual = days.get((person["id"], key), 0)
-            message = f"{person['name']}（{person['unit']}，{role_label}）{when}{actual}天{so_far}，每月不少于{minimum}天"
+            message = (
+                f"{person['name']}（{person['unit']}，{role_label}）{when}{actual}天{so_far}，每月不少于{minimum}天"
+            )
             facts = {"person_id": person["id"], "unit": person["unit"], "role": role}
-            results.append(Result(person["name"], key, actual, minimum, None, by_year_end(actual, minimum, over), message, kind="days", metric=metric, facts=facts))
+            results.append(
+                Result(
+                    person["name"],
+                    key,
+                    actual,
+                    minimum,
+                    None,
+                    by_year_end(actual, minimum, over),
+                    message,
+                    kind="days",
+                    metric=metric,
+                    facts=facts,
+                )
+            )
     return results
 
 
 @rule("ZS201", "principal-trip-days", "四大班子主要负责同志每月外出招商", "（二）", "error")
-def principal_trip_days(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def principal_trip_days(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：四大班子主要负责同志每人每月外出招商天数。
     依据：（二）“区四大班子主要负责同志每月分别外出招商不少于一周”。
     计算：当年1月至检查日所在月，逐月、逐人判定当月整月在任的人（任职起始不晚于1日、终止不早于月末）。
@@ -72,7 +103,7 @@ def principal_trip_days(connection: "Connection", year: int, as_of: date) -> lis
 
 
 @rule("ZS202", "deputy-trip-days", "区政府分管领导每月外出招商", "（二）", "error")
-def deputy_trip_days(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def deputy_trip_days(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：区政府分管领导每人每月外出招商天数。
     依据：（二）“区政府分管领导每月外出招商累计不少于两周”。
     计算：同 ZS201，对象为职务类别是区政府分管领导的人员，最低天数为 ZS202（14天）。
@@ -82,7 +113,7 @@ def deputy_trip_days(connection: "Connection", year: int, as_of: date) -> list[R
 
 
 @rule("ZS203", "head-trip-days", "单位主要负责同志每月外出招商", "（十一）", "error")
-def head_trip_days(connection: "Connection", year: int, as_of: date) -> list[Result]:
+def head_trip_days(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：各责任单位主要负责同志每人每月外出招商天数。
     依据：（十一）“各责任单位主要负责同志每月外出招商分别不少于1批次（5天）”，
     “渠沟镇主要负责同志每月外出招商分别不少于10天”，开发区“主要负责同志每月外出招商分别不少于10天”。

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError
@@ -76,7 +77,7 @@ def _blank_is_none(resolve):
     return lambda connection, value, label: resolve(connection, value, label) if value.strip() else None
 
 
-def _text(connection: "Connection", value: str, label: str):
+def _text(connection: Connection, value: str, label: str):
     return value.strip() or None
 
 
@@ -89,10 +90,19 @@ _RESOLVERS = {
     "fixed_amount": ("fixed_amount", _blank_is_none(lambda connection, value, label: parse_amount(value, label))),
     **{attribute: (attribute, _text) for attribute in TEXT_FIELDS},
     "channel": ("channel", _blank_is_none(lambda connection, value, label: parse_channel(value))),
-    "leader": ("leader_id", _blank_is_none(lambda connection, value, label: find_person(connection, value, label)["id"])),
-    "handler": ("handler_id", _blank_is_none(lambda connection, value, label: find_person(connection, value, label)["id"])),
+    "leader": (
+        "leader_id",
+        _blank_is_none(lambda connection, value, label: find_person(connection, value, label)["id"]),
+    ),
+    "handler": (
+        "handler_id",
+        _blank_is_none(lambda connection, value, label: find_person(connection, value, label)["id"]),
+    ),
     **{
-        stage: (STAGE_COLUMNS[stage], _blank_is_none(lambda connection, value, label: parse_date(value, label).isoformat()))
+        stage: (
+            STAGE_COLUMNS[stage],
+            _blank_is_none(lambda connection, value, label: parse_date(value, label).isoformat()),
+        )
         for stage in STAGES
     },
 }
@@ -102,7 +112,7 @@ _LOOKED_UP = ("unit", "leader", "handler")  # resolved by a query: what `lookups
 
 
 def resolve_fields(
-    connection: "Connection",
+    connection: Connection,
     fields: ProjectFields,
     labels: dict[str, str] | None = None,
     problems: list[tuple[str, InputError]] | None = None,
@@ -124,7 +134,9 @@ def resolve_fields(
         label = (labels or {}).get(attribute) or FIELD_LABELS[attribute]
         try:
             if lookups is not None and attribute in _LOOKED_UP:
-                values[column] = _remembered(lookups, (attribute, value, label), lambda: resolve(connection, value, label))
+                values[column] = _remembered(
+                    lookups, (attribute, value, label), lambda: resolve(connection, value, label)
+                )
             else:
                 values[column] = resolve(connection, value, label)
         except InputError as error:
@@ -166,7 +178,9 @@ def stage_problems(record: dict) -> list[InputError]:
             )
         elif str(on) < str(before):
             problems.append(
-                InputError(f"{label}日期：'{on}' 早于{needed_label}日期 {before}", f"{label}不能早于{needed_label}，请核对日期")
+                InputError(
+                    f"{label}日期：'{on}' 早于{needed_label}日期 {before}", f"{label}不能早于{needed_label}，请核对日期"
+                )
             )
     return problems
 
@@ -182,14 +196,14 @@ def _code(number: int) -> str:
     return f"{CODE_PREFIX}{number:06d}"
 
 
-def _next_code(connection: "Connection") -> str:
+def _next_code(connection: Connection) -> str:
     number = connection.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM project").scalar()
     while connection.exec_driver_sql("SELECT 1 FROM project WHERE code = :code", {"code": _code(number)}).first():
         number += 1
     return _code(number)
 
 
-def free_codes(connection: "Connection", reserved: Iterable[str] = ()) -> Iterator[str]:
+def free_codes(connection: Connection, reserved: Iterable[str] = ()) -> Iterator[str]:
     """Free project codes in order, for adding many projects in one transaction (an import);
     `reserved` holds codes the same transaction is about to use."""
     taken = {row[0] for row in connection.exec_driver_sql("SELECT code FROM project")} | set(reserved)
@@ -200,7 +214,7 @@ def free_codes(connection: "Connection", reserved: Iterable[str] = ()) -> Iterat
         number += 1
 
 
-def _check_code_free(connection: "Connection", code: str) -> None:
+def _check_code_free(connection: Connection, code: str) -> None:
     if connection.exec_driver_sql("SELECT 1 FROM project WHERE code = :code", {"code": code}).first():
         raise InputError(f"项目编号：'{code}' 已存在", "换一个编号，或不写 --code 让 zs 自动编号")
 
@@ -267,7 +281,9 @@ def edit_project(ledger: Ledger, actor: str, code: str, fields: ProjectFields) -
         return writer.update("project", {"id": project["id"]}, values)
 
 
-def set_status(ledger: Ledger, actor: str, code: str, status: str, reason: str | None = None, on: str | None = None) -> dict:
+def set_status(
+    ledger: Ledger, actor: str, code: str, status: str, reason: str | None = None, on: str | None = None
+) -> dict:
     """Stall, resume or terminate a project."""
     on_date = parse_date(on, "终止日期（--on）").isoformat() if on else None
     if status in ("stalled", "terminated"):
@@ -277,7 +293,10 @@ def set_status(ledger: Ledger, actor: str, code: str, status: str, reason: str |
         writer.subject = project["code"]
         _require_open(project, "改变状态")
         if project["status"] == status:
-            raise InputError(f"项目：'{project['code']}' 已经是{STATUS_LABELS[status]}状态", "查看项目：zs project show " + project["code"])
+            raise InputError(
+                f"项目：'{project['code']}' 已经是{STATUS_LABELS[status]}状态",
+                "查看项目：zs project show " + project["code"],
+            )
         changes: dict = {"status": status, "status_reason": reason if status != "active" else None}
         if status == "terminated":
             changes["terminated_on"] = on_date
@@ -324,7 +343,9 @@ def project_view(row: dict) -> dict:
     }
 
 
-def list_projects(ledger: Ledger, stage: str | None = None, unit: str | None = None, year: str | None = None) -> list[dict]:
+def list_projects(
+    ledger: Ledger, stage: str | None = None, unit: str | None = None, year: str | None = None
+) -> list[dict]:
     """Projects, optionally of a current stage, a unit, or signed in a year."""
     clauses, params = [], {}
     stage_code = None
@@ -348,5 +369,7 @@ def list_projects(ledger: Ledger, stage: str | None = None, unit: str | None = N
 def show_project(ledger: Ledger, code: str) -> dict:
     with ledger.read() as connection:
         project = find_project(connection, code)
-        row = connection.exec_driver_sql(_VIEW_SQL + " WHERE project.id = :id", {"id": project["id"]}).mappings().first()
+        row = (
+            connection.exec_driver_sql(_VIEW_SQL + " WHERE project.id = :id", {"id": project["id"]}).mappings().first()
+        )
         return project_view(dict(row))

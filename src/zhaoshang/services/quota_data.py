@@ -37,13 +37,24 @@ UNIT_METRICS = frozenset({"ZS101", "ZS102", "ZS103", "ZS104", "ZS105", "ZS201", 
 # The statistics bureau's year-to-date figures: name -> (Chinese label, kind, Chinese names accepted).
 INDICATORS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "output": ("规上工业总产值（万元）", "amount", ("规上工业总产值", "工业总产值")),
-    "value_added_growth": ("规上制造业增加值增速（%）", "percent", ("规上制造业增加值增速", "规上制造业增加值增长", "增加值增速")),
+    "value_added_growth": (
+        "规上制造业增加值增速（%）",
+        "percent",
+        ("规上制造业增加值增速", "规上制造业增加值增长", "增加值增速"),
+    ),
     "new_enterprises": ("新增规上工业企业（家）", "count", ("新增规上工业企业", "培育规上工业企业")),
     "investment_pull": ("拉动制造业投资增长（个百分点）", "points", ("拉动制造业投资增长",)),
 }
 
 FUND_KINDS = {"guidance": "产业引导基金", "angel": "天使基金"}
-_FUND_CHOICES = {"guidance": "guidance", "angel": "angel", "产业引导基金": "guidance", "引导基金": "guidance", "天使基金": "angel", "天使": "angel"}
+_FUND_CHOICES = {
+    "guidance": "guidance",
+    "angel": "angel",
+    "产业引导基金": "guidance",
+    "引导基金": "guidance",
+    "天使基金": "angel",
+    "天使": "angel",
+}
 MEETING_KINDS = {"dispatch": "调度会", "project": "推进会"}
 _MEETING_CHOICES = {
     "dispatch": "dispatch",
@@ -177,7 +188,9 @@ def set_target(ledger: Ledger, actor: str, metric: str, value: str, year: str | 
     }
 
 
-def copy_targets(ledger: Ledger, actor: str, source: str | int, destination: str | int, overwrite: bool = False) -> dict:
+def copy_targets(
+    ledger: Ledger, actor: str, source: str | int, destination: str | int, overwrite: bool = False
+) -> dict:
     """Copy a year's targets, the district's and the units' own rows, to another year (a new
     year starts with last year's quotas until the district sets its own).
 
@@ -188,7 +201,9 @@ def copy_targets(ledger: Ledger, actor: str, source: str | int, destination: str
     source_year = parse_year(source, "源年度（--from）")
     destination_year = parse_year(destination, "目标年度（--to）")
     if source_year == destination_year:
-        raise InputError(f"目标年度（--to）：'{destination}' 与源年度相同", "例如：zs target copy --from 2024 --to 2025")
+        raise InputError(
+            f"目标年度（--to）：'{destination}' 与源年度相同", "例如：zs target copy --from 2024 --to 2025"
+        )
     rows_sql = "SELECT id, metric, unit_id, value FROM target WHERE year = :year ORDER BY metric, ifnull(unit_id, 0)"
     counts = {"copied": 0, "kept": 0, "overwritten": 0}
     with ledger.write(actor, "target.copy", subject=f"{source_year}年目标 → {destination_year}年") as writer:
@@ -200,7 +215,9 @@ def copy_targets(ledger: Ledger, actor: str, source: str | int, destination: str
         for _, metric, unit_id, value in rows:
             current = existing.get((metric, unit_id))
             if current is None:
-                writer.insert("target", {"year": destination_year, "metric": metric, "unit_id": unit_id, "value": value})
+                writer.insert(
+                    "target", {"year": destination_year, "metric": metric, "unit_id": unit_id, "value": value}
+                )
                 counts["copied"] += 1
             elif overwrite and Decimal(current[1]) != Decimal(value):
                 writer.update("target", {"id": current[0]}, {"value": value})
@@ -267,22 +284,39 @@ def set_indicator(ledger: Ledger, actor: str, metric: str, value: str, month: st
     month_text = f"{year:04d}-{month_number:02d}"
     with ledger.write(actor, "indicator.set", subject=f"{metric} {month_text}") as writer:
         existing = writer.connection.exec_driver_sql(
-            "SELECT id, value FROM indicator WHERE month = :month AND metric = :metric", {"month": month_text, "metric": metric}
+            "SELECT id, value FROM indicator WHERE month = :month AND metric = :metric",
+            {"month": month_text, "metric": metric},
         ).first()
         if existing is None:
             writer.insert("indicator", {"month": month_text, "metric": metric, "value": text})
         else:
             writer.update("indicator", {"id": existing[0]}, {"value": text})
-    return {"month": month_text, "metric": metric, "label": label, "value": Decimal(text), "display": format_metric_value(kind, Decimal(text))}
+    return {
+        "month": month_text,
+        "metric": metric,
+        "label": label,
+        "value": Decimal(text),
+        "display": format_metric_value(kind, Decimal(text)),
+    }
 
 
 def list_indicators(ledger: Ledger, year: str | int | None = None) -> list[dict]:
-    rows = _listing(ledger, "SELECT month, metric, value FROM indicator {where} ORDER BY month, metric", year, "month LIKE :prefix")
+    rows = _listing(
+        ledger, "SELECT month, metric, value FROM indicator {where} ORDER BY month, metric", year, "month LIKE :prefix"
+    )
     indicators = []
     for row in rows:
         label, kind, _ = INDICATORS.get(row["metric"], (row["metric"], "points", ()))
         value = Decimal(row["value"])
-        indicators.append({"month": row["month"], "metric": row["metric"], "label": label, "value": value, "display": format_metric_value(kind, value)})
+        indicators.append(
+            {
+                "month": row["month"],
+                "metric": row["metric"],
+                "label": label,
+                "value": value,
+                "display": format_metric_value(kind, value),
+            }
+        )
     return indicators
 
 
@@ -303,7 +337,13 @@ def add_fund(
         unit_row = find_unit(writer.connection, unit, "单位（--unit）") if unit is not None else None
         writer.insert(
             "fund",
-            {"name": name, "kind": kind, "set_up_on": set_up_on, "unit_id": unit_row["id"] if unit_row else None, "amount": amount_yuan},
+            {
+                "name": name,
+                "kind": kind,
+                "set_up_on": set_up_on,
+                "unit_id": unit_row["id"] if unit_row else None,
+                "amount": amount_yuan,
+            },
         )
     return {"name": name, "kind": kind, "kind_label": FUND_KINDS[kind], "set_up_on": set_up_on}
 
@@ -338,7 +378,13 @@ def set_building(ledger: Ledger, actor: str, name: str, unit: str, year: str | i
                 f"镇街（--unit）：'{unit_row['name']}' 是{KIND_LABELS[unit_row['kind']]}，总部经济楼宇只按镇、街道考核",
                 "（七） 每个镇街打造一栋总部经济楼宇；新增街道：zs unit add 东城街道 --kind 街道",
             )
-        values = {"name": name, "unit_id": unit_row["id"], "year": year_number, "revenue": revenue_yuan, "tax": tax_yuan}
+        values = {
+            "name": name,
+            "unit_id": unit_row["id"],
+            "year": year_number,
+            "revenue": revenue_yuan,
+            "tax": tax_yuan,
+        }
         existing = writer.connection.exec_driver_sql(
             "SELECT id FROM hq_building WHERE name = :name AND year = :year", {"name": name, "year": year_number}
         ).first()
@@ -346,7 +392,13 @@ def set_building(ledger: Ledger, actor: str, name: str, unit: str, year: str | i
             writer.insert("hq_building", values)
         else:
             writer.update("hq_building", {"id": existing[0]}, values)
-    return {"name": name, "unit": unit_row["name"], "year": year_number, "revenue": yuan_to_wan(revenue_yuan), "tax": yuan_to_wan(tax_yuan)}
+    return {
+        "name": name,
+        "unit": unit_row["name"],
+        "year": year_number,
+        "revenue": yuan_to_wan(revenue_yuan),
+        "tax": yuan_to_wan(tax_yuan),
+    }
 
 
 def _zero_or_amount(value: str, field: str) -> int:
@@ -383,14 +435,19 @@ def add_meeting(ledger: Ledger, actor: str, kind: str, on: str, title: str | Non
 
 
 def list_meetings(ledger: Ledger, year: str | int | None = None) -> list[dict]:
-    rows = _listing(ledger, "SELECT id, kind, held_on, title FROM meeting {where} ORDER BY held_on, id", year, "held_on LIKE :prefix")
+    rows = _listing(
+        ledger,
+        "SELECT id, kind, held_on, title FROM meeting {where} ORDER BY held_on, id",
+        year,
+        "held_on LIKE :prefix",
+    )
     return [row | {"kind_label": MEETING_KINDS.get(row["kind"], row["kind"])} for row in rows]
 
 
 # --- what the rules read ------------------------------------------------------------------
 
 
-def target_value(connection: "Connection", metric: str, year: int, unit_id: int | None = None) -> Decimal | None:
+def target_value(connection: Connection, metric: str, year: int, unit_id: int | None = None) -> Decimal | None:
     """A target for the year: the unit's own row when asked and present, else the district's; None if unset."""
     row = connection.exec_driver_sql(
         "SELECT value FROM target WHERE year = :year AND metric = :metric AND (unit_id IS NULL OR unit_id = :unit_id) "
@@ -400,7 +457,7 @@ def target_value(connection: "Connection", metric: str, year: int, unit_id: int 
     return Decimal(row[0]) if row is not None else None
 
 
-def unit_targets(connection: "Connection", metric: str, year: int) -> list[tuple[int, str, Decimal]]:
+def unit_targets(connection: Connection, metric: str, year: int) -> list[tuple[int, str, Decimal]]:
     """(unit_id, unit name, value) of every unit with its own target of the metric for the year."""
     rows = connection.exec_driver_sql(
         "SELECT unit.id, unit.name, target.value FROM target JOIN unit ON unit.id = target.unit_id "
@@ -410,7 +467,7 @@ def unit_targets(connection: "Connection", metric: str, year: int) -> list[tuple
     return [(unit_id, name, Decimal(value)) for unit_id, name, value in rows]
 
 
-def latest_indicator(connection: "Connection", metric: str, as_of: date) -> tuple[str, Decimal] | None:
+def latest_indicator(connection: Connection, metric: str, as_of: date) -> tuple[str, Decimal] | None:
     """(month, value) of the latest year-to-date figure of as_of's year, for a month no later than as_of's."""
     row = connection.exec_driver_sql(
         "SELECT month, value FROM indicator WHERE metric = :metric AND month BETWEEN :first AND :last ORDER BY month DESC LIMIT 1",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from zhaoshang.db import Ledger
 from zhaoshang.policy import SEED_TARGETS, SEED_UNITS, SEED_YEAR, UNIT_ALIASES
@@ -13,7 +14,9 @@ if TYPE_CHECKING:
     from zhaoshang.audit import Writer
 
 
-def init_ledger(path: str | Path, actor: str, year: int = SEED_YEAR, clock: Callable[[], datetime] | None = None) -> Ledger:
+def init_ledger(
+    path: str | Path, actor: str, year: int = SEED_YEAR, clock: Callable[[], datetime] | None = None
+) -> Ledger:
     """A new ledger with the opinion's units and its targets for `year`."""
     ledger = Ledger.create(path)
     if clock is not None:
@@ -26,7 +29,7 @@ def init_ledger(path: str | Path, actor: str, year: int = SEED_YEAR, clock: Call
     return ledger
 
 
-def seed_targets(writer: "Writer", year: int, unit_ids: dict[str, int]) -> None:
+def seed_targets(writer: Writer, year: int, unit_ids: dict[str, int]) -> None:
     for metric, value, unit_name in SEED_TARGETS:
         unit_id = unit_ids.get(unit_name) if unit_name else None
         if unit_name and unit_id is None:
@@ -34,7 +37,7 @@ def seed_targets(writer: "Writer", year: int, unit_ids: dict[str, int]) -> None:
         writer.insert("target", {"year": year, "metric": metric, "unit_id": unit_id, "value": value})
 
 
-def after_upgrade(writer: "Writer", from_version: int) -> None:
+def after_upgrade(writer: Writer, from_version: int) -> None:
     """Data that a new schema version needs and an old ledger lacks, written in the upgrade's transaction."""
     if from_version < 2:
         # Revision 0002 brought the target table: give it the opinion's figures, audited.

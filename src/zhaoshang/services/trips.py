@@ -9,10 +9,11 @@ union is a per-person bitmask of days (see `trip_days_by_month`).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError, NotFoundError
@@ -61,7 +62,11 @@ class TripFields:
     long: bool = False
 
 
-_OPTIONAL_TEXT = {"region": ("区域（--region）", 40), "purpose": ("事由（--purpose）", 500), "companies": ("走访企业（--companies）", 2000)}
+_OPTIONAL_TEXT = {
+    "region": ("区域（--region）", 40),
+    "purpose": ("事由（--purpose）", 500),
+    "companies": ("走访企业（--companies）", 2000),
+}
 
 
 def parse_trip_id(value: str | int) -> int:
@@ -82,14 +87,14 @@ def _unique_ids(rows: list[dict], typed: list[str], field: str) -> list[int]:
     return list(seen)
 
 
-def resolve_persons(connection: "Connection", names: list[str]) -> list[int]:
+def resolve_persons(connection: Connection, names: list[str]) -> list[int]:
     field = "人员（--person）"
     if not names:
         raise InputError(f"{field}：必须至少填写一人", TRIP_LOG_HINT)
     return _unique_ids([find_person(connection, name, field) for name in names], names, field)
 
 
-def resolve_projects(connection: "Connection", codes: list[str]) -> list[int]:
+def resolve_projects(connection: Connection, codes: list[str]) -> list[int]:
     codes = [code for code in codes if code.strip()]  # `--project ""` clears the list
     return _unique_ids([find_project(connection, code) for code in codes], codes, "关联项目（--project）")
 
@@ -121,16 +126,21 @@ def _text_values(fields: TripFields) -> dict:
     return values
 
 
-def _linked_ids(connection: "Connection", trip_id: int, table: str, column: str) -> list[int]:
-    return [row[0] for row in connection.exec_driver_sql(f"SELECT {column} FROM {table} WHERE trip_id = :trip_id", {"trip_id": trip_id})]
+def _linked_ids(connection: Connection, trip_id: int, table: str, column: str) -> list[int]:
+    return [
+        row[0]
+        for row in connection.exec_driver_sql(
+            f"SELECT {column} FROM {table} WHERE trip_id = :trip_id", {"trip_id": trip_id}
+        )
+    ]
 
 
-def _link(writer: "Writer", trip_id: int, table: str, column: str, ids: list[int]) -> None:
+def _link(writer: Writer, trip_id: int, table: str, column: str, ids: list[int]) -> None:
     for row_id in ids:
         writer.insert(table, {"trip_id": trip_id, column: row_id})
 
 
-def _relink(writer: "Writer", trip_id: int, table: str, column: str, ids: list[int]) -> None:
+def _relink(writer: Writer, trip_id: int, table: str, column: str, ids: list[int]) -> None:
     """Make the trip's link rows exactly `ids`: delete those gone, insert those new."""
     current = _linked_ids(writer.connection, trip_id, table, column)
     for row_id in current:
@@ -144,7 +154,11 @@ def _relink(writer: "Writer", trip_id: int, table: str, column: str, ids: list[i
 
 def log_trip(ledger: Ledger, actor: str, fields: TripFields) -> int:
     """Log one trip of one or more persons (a batch, 批次); returns its id."""
-    for value, label in ((fields.date_from, "出发日期（--from）"), (fields.date_to, "返回日期（--to）"), (fields.dest, "目的地（--dest）")):
+    for value, label in (
+        (fields.date_from, "出发日期（--from）"),
+        (fields.date_to, "返回日期（--to）"),
+        (fields.dest, "目的地（--dest）"),
+    ):
         if value is None:
             raise InputError(f"{label}：必须填写", TRIP_LOG_HINT)
     date_from = parse_date(fields.date_from, "出发日期（--from）")
@@ -161,8 +175,12 @@ def log_trip(ledger: Ledger, actor: str, fields: TripFields) -> int:
     return trip_id
 
 
-def _find_trip(connection: "Connection", trip_id: str | int) -> dict:
-    row = connection.exec_driver_sql("SELECT * FROM trip WHERE id = :id", {"id": parse_trip_id(trip_id)}).mappings().first()
+def _find_trip(connection: Connection, trip_id: str | int) -> dict:
+    row = (
+        connection.exec_driver_sql("SELECT * FROM trip WHERE id = :id", {"id": parse_trip_id(trip_id)})
+        .mappings()
+        .first()
+    )
     if row is None:
         raise NotFoundError(f"行程编号：'{trip_id}' 不存在", "查看行程编号：zs trip list")
     return dict(row)
@@ -218,7 +236,12 @@ def list_trips(ledger: Ledger, month: str | None = None, person: str | None = No
             clauses.append("EXISTS (SELECT 1 FROM trip_person WHERE trip_id = trip.id AND person_id = :person_id)")
             params["person_id"] = find_person(connection, person, "人员（--person）")["id"]
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        trips = [dict(row) for row in connection.exec_driver_sql(f"SELECT * FROM trip{where} ORDER BY date_from, id", params).mappings()]
+        trips = [
+            dict(row)
+            for row in connection.exec_driver_sql(
+                f"SELECT * FROM trip{where} ORDER BY date_from, id", params
+            ).mappings()
+        ]
         listed = f"SELECT trip.id FROM trip{where}"
         persons = _names_by_trip(connection, _TRIP_PERSONS_SQL.format(listed=listed), params)
         projects = _names_by_trip(connection, _TRIP_PROJECTS_SQL.format(listed=listed), params)
@@ -249,7 +272,7 @@ _TRIP_PROJECTS_SQL = (
 )
 
 
-def _names_by_trip(connection: "Connection", sql: str, params: dict) -> dict[int, list[str]]:
+def _names_by_trip(connection: Connection, sql: str, params: dict) -> dict[int, list[str]]:
     """Names linked to the listed trips, per trip id, in one query."""
     names: dict[int, list[str]] = {}
     for trip_id, name in connection.exec_driver_sql(sql, params):
@@ -297,7 +320,7 @@ def _month_windows(first: date, last: date) -> list[tuple[str, int, int]]:
 
 
 def trip_days_by_month(
-    connection: "Connection", first: date, last: date, roles: Iterable[str] | None = None
+    connection: Connection, first: date, last: date, roles: Iterable[str] | None = None
 ) -> dict[tuple[int, str], int]:
     """Days on trips per (person_id, 'YYYY-MM') counting only days within [first, last] (union of a person's trips).
 
@@ -343,7 +366,7 @@ def trip_days_by_month(
     return days
 
 
-def minimums_for_year(connection: "Connection", year: int) -> dict[int, int | None]:
+def minimums_for_year(connection: Connection, year: int) -> dict[int, int | None]:
     """Trip-day minimum per person_id for the year (role target, unit-specific target winning); None without one.
 
     The minimum of a role is the target of its rule (ROLE_METRICS) for the year; a target row
@@ -364,7 +387,10 @@ def minimums_for_year(connection: "Connection", year: int) -> dict[int, int | No
                                                 AND target.unit_id IS NULL))
         FROM person LEFT JOIN role_metric ON role_metric.role = person.role
     """
-    return {person_id: None if value is None else math.ceil(Decimal(value)) for person_id, value in connection.exec_driver_sql(sql, params)}
+    return {
+        person_id: None if value is None else math.ceil(Decimal(value))
+        for person_id, value in connection.exec_driver_sql(sql, params)
+    }
 
 
 @dataclass
@@ -399,7 +425,14 @@ class PersonTripDays:
 
     def as_json(self) -> dict:
         """The contract's shape (design §3)."""
-        return {"person": self.person, "unit": self.unit, "role": self.role, "days": self.days, "minimum": self.minimum, "passed": self.passed}
+        return {
+            "person": self.person,
+            "unit": self.unit,
+            "role": self.role,
+            "days": self.days,
+            "minimum": self.minimum,
+            "passed": self.passed,
+        }
 
 
 def shortfalls_first(rows: list[PersonTripDays]) -> list[PersonTripDays]:
@@ -425,10 +458,14 @@ def month_trip_days(ledger: Ledger, month: str, as_of: date) -> list[PersonTripD
     with ledger.read() as connection:
         days = trip_days_by_month(connection, first, min(last, as_of))  # empty before the month starts
         minimums = minimums_for_year(connection, year)
-        persons = connection.exec_driver_sql(
-            "SELECT person.id, person.name, person.role, person.since, person.until, unit.name AS unit, unit.id AS unit_id "
-            "FROM person JOIN unit ON unit.id = person.unit_id ORDER BY unit.id, person.id"
-        ).mappings().all()
+        persons = (
+            connection.exec_driver_sql(
+                "SELECT person.id, person.name, person.role, person.since, person.until, unit.name AS unit, unit.id AS unit_id "
+                "FROM person JOIN unit ON unit.id = person.unit_id ORDER BY unit.id, person.id"
+            )
+            .mappings()
+            .all()
+        )
     rows = [
         PersonTripDays(
             person=person["name"],

@@ -58,9 +58,7 @@ def add_person(
     since_date = parse_date(since, "任职起始日期（--since）") if since else None
     until_date = parse_date(until, "任职截止日期（--until）") if until else None
     if since_date and until_date and until_date < since_date:
-        raise InputError(
-            f"任职截止日期（--until）：'{until}' 早于起始日期 '{since}'", "截止日期应不早于起始日期"
-        )
+        raise InputError(f"任职截止日期（--until）：'{until}' 早于起始日期 '{since}'", "截止日期应不早于起始日期")
     with ledger.write(actor, "person.add", subject=name) as writer:
         unit_row = find_unit(writer.connection, unit)
         twin = writer.connection.exec_driver_sql(

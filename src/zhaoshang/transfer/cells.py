@@ -153,5 +153,7 @@ def read_status(value: object, label: str) -> str:
         return "active"
     status = STATUS_WORDS.get(normalize_text(text).replace(" ", "").lower())
     if status is None:
-        raise InputError(f"{label}：'{text}' 不是可用的取值", "状态写作 正常、停滞 或 终止（停滞、终止须在「原因」列写明原因）")
+        raise InputError(
+            f"{label}：'{text}' 不是可用的取值", "状态写作 正常、停滞 或 终止（停滞、终止须在「原因」列写明原因）"
+        )
     return status

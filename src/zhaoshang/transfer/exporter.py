@@ -79,7 +79,9 @@ def export_projects(ledger: Ledger, path: str | Path, force: bool = False) -> in
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"导出文件：'{path.name}' 不是 .xlsx 文件名", "例如：zs export projects 项目台账.xlsx")
     if path.is_dir() or (path.exists() and not force):
-        raise InputError(f"文件已存在，不会覆盖：{path}", f"换一个文件名，或加 --force 覆盖：zs export projects {path} --force")
+        raise InputError(
+            f"文件已存在，不会覆盖：{path}", f"换一个文件名，或加 --force 覆盖：zs export projects {path} --force"
+        )
     if not path.parent.exists():
         raise InputError(f"文件夹不存在：{path.parent}", "先建好文件夹，或换一个路径")
     projects = list_projects(ledger)

@@ -9,9 +9,9 @@ its merged ranges filled in and picks the row (or pair of rows) that names the m
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Sequence
 
 from zhaoshang.errors import InputError
 from zhaoshang.parsing import normalize_text
@@ -33,8 +33,12 @@ FIELDS = (
     FieldSpec("seq", "序号", ("编号序号",), imported=False),
     FieldSpec("code", "项目编号", ("编号", "项目代码", "项目编码", "项目序号")),
     FieldSpec("name", "项目名称", ("项目", "名称", "项目名")),
-    FieldSpec("investor", "投资方", ("投资主体", "外来投资方", "投资企业", "投资单位", "投资商", "签约企业", "签约主体")),
-    FieldSpec("amount", "总投资", ("计划总投资", "投资额", "总投资额", "投资总额", "项目总投资", "协议投资额", "计划投资")),
+    FieldSpec(
+        "investor", "投资方", ("投资主体", "外来投资方", "投资企业", "投资单位", "投资商", "签约企业", "签约主体")
+    ),
+    FieldSpec(
+        "amount", "总投资", ("计划总投资", "投资额", "总投资额", "投资总额", "项目总投资", "协议投资额", "计划投资")
+    ),
     FieldSpec("fixed_amount", "固投", ("固定资产投资", "固定资产投资额", "固投额", "其中固投")),
     FieldSpec("industry", "产业类别", ("行业", "产业", "所属行业", "行业类别", "产业类型", "所属产业", "行业分类")),
     FieldSpec("unit", "责任单位", ("承办单位", "牵头单位", "招引单位", "责任主体")),
@@ -162,7 +166,9 @@ def _is_blank(value: object) -> bool:
 
 def fill_merges(rows: Sequence[Sequence[object]], merges: Sequence[tuple[int, int, int, int]]) -> list[list[object]]:
     """The rows with every merged range showing its top-left value, as a reader sees the sheet."""
-    width = max([len(row) for row in rows] + [max_col for min_row, _, _, max_col in merges if min_row <= len(rows)], default=0)
+    width = max(
+        [len(row) for row in rows] + [max_col for min_row, _, _, max_col in merges if min_row <= len(rows)], default=0
+    )
     grid = [list(row) + [None] * (width - len(row)) for row in rows]
     for min_row, min_col, max_row, max_col in merges:
         if min_row > len(grid):
@@ -207,9 +213,11 @@ def _two_row_evidence(grid: list[list[object]], top: int, merges: Sequence[tuple
         if min_row == excel_row and (max_row > min_row or max_col > min_col):
             return True
     lower = [value for value in grid[top + 1] if not _is_blank(value)]
-    return bool(lower) and all(isinstance(value, str) for value in lower) and sum(
-        split_unit(value)[0] in _SYNONYMS for value in lower
-    ) >= 2
+    return (
+        bool(lower)
+        and all(isinstance(value, str) for value in lower)
+        and sum(split_unit(value)[0] in _SYNONYMS for value in lower) >= 2
+    )
 
 
 def detect_header(

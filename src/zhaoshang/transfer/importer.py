@@ -13,9 +13,10 @@ column, new projects are 正常 and existing ones keep their status.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError, NotFoundError
@@ -137,7 +138,9 @@ def _status(cells: dict, sheet: LedgerSheet, row: RowInput) -> dict | None:
         if status != "active":
             label = reason_column.label if reason_column else "原因"
             if reason is None:
-                raise InputError(f"{label}：项目{STATUS_LABELS[status]}，必须写明原因", "在「原因」列写明停滞或终止的原因")
+                raise InputError(
+                    f"{label}：项目{STATUS_LABELS[status]}，必须写明原因", "在「原因」列写明停滞或终止的原因"
+                )
             reason = require_text(reason, label)
         if terminated_on is not None and status != "terminated":
             raise InputError(
@@ -186,14 +189,14 @@ def row_input(source: SheetRow, sheet: LedgerSheet) -> RowInput:
 class _LedgerIndex:
     """What the plan needs to know of the ledger, read once rather than queried row by row."""
 
-    connection: "Connection"
+    connection: Connection
     by_code: dict[str, dict]
     by_key: dict[tuple[str, str], list[dict]]
     names: dict[str, dict[int, str]]
     lookups: dict = field(default_factory=dict)  # units and persons found, for `resolve_fields`
 
     @classmethod
-    def read(cls, connection: "Connection") -> "_LedgerIndex":
+    def read(cls, connection: Connection) -> _LedgerIndex:
         by_code: dict[str, dict] = {}
         by_key: dict[tuple[str, str], list[dict]] = defaultdict(list)
         for row in connection.exec_driver_sql("SELECT * FROM project ORDER BY id").mappings():
@@ -201,7 +204,8 @@ class _LedgerIndex:
             by_code[project["code"]] = project
             by_key[(project["investor"] or "", project["name"])].append(project)
         names = {
-            table: dict(connection.exec_driver_sql(f"SELECT id, name FROM {table}").fetchall()) for table in ("unit", "person")
+            table: dict(connection.exec_driver_sql(f"SELECT id, name FROM {table}").fetchall())
+            for table in ("unit", "person")
         }
         return cls(connection, by_code, by_key, names)
 
@@ -297,12 +301,18 @@ def _plan_row(row: RowInput, index: _LedgerIndex, claims: _Claims, unknown_perso
     changed = {column: value for column, value in values.items() if project[column] != value}
     if changed and project["status"] == "terminated":
         problems.append(
-            Problem(row.number, f"项目 {project['code']} 已终止，不能修改", "终止的项目只能查看：恢复这一行的原值，或从表中删去这一行")
+            Problem(
+                row.number,
+                f"项目 {project['code']} 已终止，不能修改",
+                "终止的项目只能查看：恢复这一行的原值，或从表中删去这一行",
+            )
         )
     if problems or not changed:
         return _RowPlan(None, problems, False)
     changes = [index.describe(column, project[column], value) for column, value in changed.items()]
-    return _RowPlan(PlannedRow(row.number, project["name"], project["code"], project["id"], changed, changes), [], False)
+    return _RowPlan(
+        PlannedRow(row.number, project["name"], project["code"], project["id"], changed, changes), [], False
+    )
 
 
 def _refusal(sheet: LedgerSheet, problems: list[Problem], unknown_persons: set[str]) -> InputError:
@@ -310,7 +320,9 @@ def _refusal(sheet: LedgerSheet, problems: list[Problem], unknown_persons: set[s
     hints: list[str] = []
     if unknown_persons:
         names = sorted(unknown_persons)
-        hints.append(f"未登记的人员（{'、'.join(names)}）先用 zs person add 登记，例如 zs person add {names[0]} --unit 单位 --role head")
+        hints.append(
+            f"未登记的人员（{'、'.join(names)}）先用 zs person add 登记，例如 zs person add {names[0]} --unit 单位 --role head"
+        )
     for problem in problems:
         if problem.hint and problem.hint not in hints and len(hints) < 4:
             hints.append(problem.hint)
@@ -323,7 +335,9 @@ def _missing_columns(sheet: LedgerSheet, new_rows: list[int]) -> Problem | None:
     missing = [FIELD_BY_KEY[key].label for key in REQUIRED if sheet.column(key) is None]
     if not missing or not new_rows:
         return None
-    rows = "、".join(str(number) for number in new_rows[:10]) + ("行" if len(new_rows) <= 10 else f"行等{len(new_rows)}行")
+    rows = "、".join(str(number) for number in new_rows[:10]) + (
+        "行" if len(new_rows) <= 10 else f"行等{len(new_rows)}行"
+    )
     return Problem(
         None,
         f"表中没有「{'」「'.join(missing)}」列，账本中没有的项目（第{rows}）无法新增",
@@ -332,7 +346,11 @@ def _missing_columns(sheet: LedgerSheet, new_rows: list[int]) -> Problem | None:
 
 
 def plan_import(
-    connection: "Connection", sheet: LedgerSheet, rows: Sequence[RowInput], report: ImportReport, progress: Progress | None = None
+    connection: Connection,
+    sheet: LedgerSheet,
+    rows: Sequence[RowInput],
+    report: ImportReport,
+    progress: Progress | None = None,
 ) -> None:
     """Fill the report with what to add and update; raise the list of every problem if there is any."""
     index = _LedgerIndex.read(connection)
@@ -358,7 +376,7 @@ def plan_import(
         raise _refusal(sheet, problems, unknown_persons)
 
 
-def apply_import(writer: "Writer", report: ImportReport, progress: Progress | None = None) -> None:
+def apply_import(writer: Writer, report: ImportReport, progress: Progress | None = None) -> None:
     """Write the planned rows in sheet order; new projects without a code get the next free ones."""
     planned = sorted(report.added + report.updated, key=lambda row: row.row)
     codes = free_codes(writer.connection, reserved=[row.values["code"] for row in planned if row.values.get("code")])
@@ -387,7 +405,9 @@ def import_projects(
     ledger_sheet = read_ledger_sheet(path, sheet, parse_mapping(mapping), progress)
     rows = [row_input(source, ledger_sheet) for source in ledger_sheet.rows]
     ledger_sheet.rows = []  # the typed rows replace the raw ones
-    report = ImportReport(path.name, ledger_sheet, len(rows), [note for row in rows for note in row.month_only], dry_run=dry_run)
+    report = ImportReport(
+        path.name, ledger_sheet, len(rows), [note for row in rows for note in row.month_only], dry_run=dry_run
+    )
     if dry_run:
         with ledger.read() as connection:
             plan_import(connection, ledger_sheet, rows, report, progress)

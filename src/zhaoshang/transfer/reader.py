@@ -9,12 +9,13 @@ much cheaper than loading the sheet in normal mode.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 from zhaoshang.errors import InputError
 from zhaoshang.transfer.cells import is_blank
@@ -74,7 +75,7 @@ def _refuse_unreadable(path: Path) -> None:
 
 
 @contextmanager
-def open_workbook(path: Path) -> Iterator["Workbook"]:
+def open_workbook(path: Path) -> Iterator[Workbook]:
     """The workbook in read-only mode (formulas as their last computed values)."""
     _refuse_unreadable(path)
     from openpyxl import load_workbook
@@ -91,7 +92,7 @@ def open_workbook(path: Path) -> Iterator["Workbook"]:
             workbook.close()
 
 
-def sheet_merges(workbook: "Workbook", worksheet) -> list[tuple[int, int, int, int]]:
+def sheet_merges(workbook: Workbook, worksheet) -> list[tuple[int, int, int, int]]:
     """Merged ranges of a read-only sheet as (min_row, min_col, max_row, max_col), 1-based."""
     from openpyxl.utils.cell import range_boundaries
 
@@ -163,7 +164,9 @@ def _read_rows(sheet: LedgerSheet, rows: Iterator[tuple], merges, estimate: int,
     header = sheet.header
     fills, anchors = _data_fills(merges, header)
     anchor_values: dict[tuple[int, int], object] = {}
-    imported = [column for column in header.columns if column.field in FIELD_BY_KEY and FIELD_BY_KEY[column.field].imported]
+    imported = [
+        column for column in header.columns if column.field in FIELD_BY_KEY and FIELD_BY_KEY[column.field].imported
+    ]
     left_out = {column.index for column in header.columns if column.field is not None and column not in imported}
     named = {column.index for column in header.columns}
     unnamed_with_data: set[int] = set()
@@ -181,7 +184,9 @@ def _read_rows(sheet: LedgerSheet, rows: Iterator[tuple], merges, estimate: int,
         present = [(index, value) for index, value in enumerate(row) if not is_blank(value)]
         if not present:
             continue
-        total = next((clean_header(value) for _, value in present[:2] if clean_header(value).startswith(_TOTAL_WORDS)), None)
+        total = next(
+            (clean_header(value) for _, value in present[:2] if clean_header(value).startswith(_TOTAL_WORDS)), None
+        )
         if total:
             sheet.skipped.append(f"第{number}行 合计行「{total}」")
             continue
@@ -193,7 +198,10 @@ def _read_rows(sheet: LedgerSheet, rows: Iterator[tuple], merges, estimate: int,
             continue
         unnamed_with_data.update(index for index, _ in data if index not in named)
         sheet.rows.append(
-            SheetRow(number, {column.field: filled[column.index] if column.index < len(filled) else None for column in imported})
+            SheetRow(
+                number,
+                {column.field: filled[column.index] if column.index < len(filled) else None for column in imported},
+            )
         )
     if progress:
         progress("读取", number, max(estimate, number))
