@@ -77,8 +77,9 @@ def build(path: Path, persons: int, trips: int, seed: int = 2024) -> None:
             start = date(YEAR, 1, 1) + timedelta(days=rng.randrange(-10, 366))
             end = start + timedelta(days=rng.choice((0, 1, 2, 3, 4, 4, 6, 9)))
             trip_rows.append((trip_id, start.isoformat(), end.isoformat(), "上海", "长三角"))
-            for person_id in rng.sample(range(1, persons + 1), rng.choice((1, 1, 2, 3))):
-                link_rows.append((trip_id, person_id))
+            link_rows.extend(
+                (trip_id, person_id) for person_id in rng.sample(range(1, persons + 1), rng.choice((1, 1, 2, 3)))
+            )
         connection.exec_driver_sql(
             "INSERT INTO trip (id, date_from, date_to, dest, region) VALUES (?, ?, ?, ?, ?)", trip_rows
         )

@@ -126,7 +126,7 @@ def test_the_layout_is_a_title_row_then_the_chinese_header(zs, tmp_path):
     header = [cell.value for cell in sheet[2]]
     assert header[:5] == ["序号", "项目编号", "项目名称", "投资方", "总投资（万元）"]
     assert {"签约时间", "状态", "原因", "终止时间", "备注"} <= set(header)
-    row = {title: cell for title, cell in zip(header, sheet[3])}
+    row = dict(zip(header, sheet[3], strict=False))
     assert (row["总投资（万元）"].value, row["总投资（万元）"].data_type) == (15000, "n")  # a number, Excel sums it
     assert row["签约时间"].is_date and row["签约时间"].value.date().isoformat() == "2024-03-01"
     assert (row["阶段"].value, row["状态"].value) == ("签约", "正常")
@@ -148,7 +148,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(zs, tmp_path):
     zs.ok("export", "projects", str(book))
     sheet = load_workbook(book).active
     header = [cell.value for cell in sheet[2]]
-    row = {title: cell for title, cell in zip(header, sheet[3])}
+    row = dict(zip(header, sheet[3], strict=False))
     for key, title in (
         ("name", "项目名称"),
         ("investor", "投资方"),

@@ -160,7 +160,7 @@ def _data(sheet) -> list[dict]:
     for cells in sheet.iter_rows(min_row=4):
         if cells[0].value is None:
             break
-        rows.append({header: cell for header, cell in zip(headers, cells)})
+        rows.append(dict(zip(headers, cells, strict=False)))
     return rows
 
 

@@ -74,7 +74,7 @@ class Writer:
         row = cursor.fetchone()
         names = [column[0] for column in cursor.description] if cursor.description else []
         cursor.close()
-        return dict(zip(names, row)) if row is not None else None
+        return dict(zip(names, row, strict=True)) if row is not None else None
 
     def _row(self, table: str, key: dict) -> dict | None:
         where = " AND ".join(f"{column} = :{column}" for column in key)

@@ -128,7 +128,7 @@ def _default_actor() -> str:
 
     try:
         return getpass.getuser()
-    except Exception:  # no login name in some containers and services
+    except (KeyError, OSError):  # no login name in some containers and services
         return "unknown"
 
 
@@ -989,7 +989,7 @@ def check_quotas(
         "-q",
         "--quiet",
         help="表格只输出未通过的项和无数据（未判定）的错误级项；全部通过时什么也不输出（供 cron 发邮件）。--format json 不受影响，总是输出完整结果",
-    ),  # fmt: skip
+    ),
 ) -> None:
     """对照意见检查考核指标。退出码：0 通过，1 有错误级未通过，2 输入有误。"""
     from zhaoshang.parsing import parse_date

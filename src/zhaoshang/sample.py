@@ -398,7 +398,7 @@ class SampleYear:
     def buildings(self) -> None:
         from zhaoshang.services.quota_data import set_building
 
-        for number, unit in enumerate(("渠沟镇", *STREETS)):
+        for unit in ("渠沟镇", *STREETS):
             if unit == "曲阳街道":
                 continue  # no headquarters building yet
             revenue = f"{self.random.randrange(6000, 18000)}万"

@@ -124,7 +124,8 @@ def _overall_columns(period: Period) -> list[Column]:
     ]
     if not period.whole_year:
         columns.append(Column("this_period", period.word, "count"))
-    return columns + [
+    return [
+        *columns,
         Column("year_to_date", "年累计", "count"),
         Column("target", "年度目标", "count"),
         Column("expected", "序时目标", "decimal"),
@@ -321,7 +322,8 @@ def _unit_columns(period: Period) -> list[Column]:
     if not period.whole_year:
         columns += [Column(f"period.{stage}", f"{period.word}{STAGE_LABELS[stage]}", "count") for stage in STAGES]
     columns += [Column(f"year.{stage}", f"累计{STAGE_LABELS[stage]}", "count") for stage in STAGES]
-    return columns + [
+    return [
+        *columns,
         Column("signed_target", "签约目标", "count"),
         Column("signed_completion", "签约完成率", "rate"),
         Column("started_target", "开工目标", "count"),
@@ -644,12 +646,12 @@ def warning_section(connection: Connection, period: Period, report: CheckReport)
         if result.code == "ZS401" and result.period in period.months:
             warnings.append({"kind": "meeting", "code": "ZS401", "note": result.message})
         elif result.code == "ZS402":
-            for project in result.facts.get("projects", []):
-                warnings.append(
-                    _project_warning(
-                        "no_handler", "ZS402", project, project["signed_on"], as_of, None, "签约后未指定专人推进"
-                    )
+            warnings.extend(
+                _project_warning(
+                    "no_handler", "ZS402", project, project["signed_on"], as_of, None, "签约后未指定专人推进"
                 )
+                for project in result.facts.get("projects", [])
+            )
         elif result.code == "ZS403":
             facts = result.facts
             flagged.add(facts["project"]["code"])

@@ -209,7 +209,7 @@ def json_value(value: Any, format: str) -> Any:
 
 def _row_json(columns: list[Column], row: Row) -> dict:
     data: dict = {}
-    for index, (column, value) in enumerate(zip(columns, row.values)):
+    for index, (column, value) in enumerate(zip(columns, row.values, strict=True)):
         target = data
         *parents, key = column.key.split(".")
         for parent in parents:

@@ -217,7 +217,7 @@ def _widths(section: Section, shown: list[int]) -> list[float]:
             text = display_text(row.values[index], row.format(index, section.columns))
             widths[position] = max(widths[position], display_width(text))
     limits = [_WRAP_WIDTH if section.columns[index].wrap else _MAX_WIDTH for index in shown]
-    return [min(width, limit) + 2 for width, limit in zip(widths, limits)]
+    return [min(width, limit) + 2 for width, limit in zip(widths, limits, strict=True)]
 
 
 def _note_lines(notes: list[str], width: int) -> list[str]:
@@ -310,7 +310,7 @@ def _rows_xml(layout: _Layout, styles: _Styles) -> Iterator[str]:
     section = layout.section
     columns = [
         (get_column_letter(position), index, section.columns[index].format, section.columns[index].wrap, width)
-        for position, (index, width) in enumerate(zip(layout.shown, layout.widths), start=1)
+        for position, (index, width) in enumerate(zip(layout.shown, layout.widths, strict=True), start=1)
     ]
     number = HEADER_ROW
     for number, row in enumerate(section.rows, start=HEADER_ROW + 1):

@@ -112,7 +112,7 @@ def _per_scope(connection: Connection, metric: str, year: int, tallies: dict[int
             results.append(missing_target(metric, year, scope.unit))
             continue
         rows = list(tallies.values()) if scope.unit_id is None else [tallies.get(scope.unit_id, Tally())]
-        total = Tally(*(sum(column) for column in zip(Tally(), *rows)))
+        total = Tally(*(sum(column) for column in zip(Tally(), *rows, strict=True)))
         results.append(judge(scope.unit, as_number(scope.target), total))
     return results
 

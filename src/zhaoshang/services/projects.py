@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from zhaoshang.db import Ledger
@@ -135,7 +136,7 @@ def resolve_fields(
         try:
             if lookups is not None and attribute in _LOOKED_UP:
                 values[column] = _remembered(
-                    lookups, (attribute, value, label), lambda: resolve(connection, value, label)
+                    lookups, (attribute, value, label), partial(resolve, connection, value, label)
                 )
             else:
                 values[column] = resolve(connection, value, label)

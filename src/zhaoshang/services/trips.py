@@ -80,7 +80,7 @@ def parse_trip_id(value: str | int) -> int:
 def _unique_ids(rows: list[dict], typed: list[str], field: str) -> list[int]:
     """The ids of the rows found for what was typed, refusing the same row named twice."""
     seen: dict[int, str] = {}
-    for row, text in zip(rows, typed):
+    for row, text in zip(rows, typed, strict=True):
         if row["id"] in seen:
             raise InputError(f"{field}：'{text}' 重复填写（与 '{seen[row['id']]}' 是同一个）", "同一行程中每项只写一次")
         seen[row["id"]] = text

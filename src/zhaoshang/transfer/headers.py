@@ -121,10 +121,7 @@ def field_named(text: str) -> str:
     cleaned = split_unit(text)[0]
     if cleaned.lower() in (IGNORE, "忽略"):
         return IGNORE
-    if cleaned.lower() in FIELD_BY_KEY:
-        key = cleaned.lower()
-    else:
-        key = _SYNONYMS.get(cleaned)
+    key = cleaned.lower() if cleaned.lower() in FIELD_BY_KEY else _SYNONYMS.get(cleaned)
     if key is None:
         listed = "、".join(f"{spec.key}（{spec.label}）" for spec in FIELDS if spec.imported)
         raise InputError(f"列映射（--map）：'{text}' 不是可用的字段", f"可用字段：{listed}、ignore（忽略这一列）")

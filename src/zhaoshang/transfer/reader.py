@@ -84,7 +84,8 @@ def open_workbook(path: Path) -> Iterator[Workbook]:
     with path.open("rb") as handle:
         try:
             workbook = load_workbook(handle, read_only=True, data_only=True)
-        except Exception as error:  # a damaged zip, or a zip that is not a workbook (.docx, .zip)
+        # openpyxl raises whatever its zip and XML layers raise on a damaged or foreign file (.docx, .zip)
+        except Exception as error:  # noqa: BLE001
             raise InputError(f"无法读取 Excel 工作簿：{path.name}（{type(error).__name__}）", _IMPORT_HINT) from None
         try:
             yield workbook
