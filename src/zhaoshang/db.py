@@ -151,7 +151,7 @@ class Ledger:
         """Upgrade under the write lock, so that of several zs started at once (cron, two clerks)
         one keeps a copy and upgrades while the others wait, then find the work done."""
         from zhaoshang.audit import Writer
-        from zhaoshang.services.setup import after_upgrade
+        from zhaoshang.seeding import after_upgrade
 
         with self.engine.connect().execution_options(zs_write=True) as connection, connection.begin():
             version = connection.exec_driver_sql("PRAGMA user_version").scalar()

@@ -1,0 +1,31 @@
+"""The `zs` command line: parses, calls the core, renders. The only package that imports typer.
+
+One module per command group; `app` (in `app.py`) holds the global options and turns the
+core's errors into exit codes, `render.py` the output helpers shared by every group. Heavy
+imports (SQLAlchemy through the core, openpyxl, rich) happen inside the commands, so that
+`zs --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from zhaoshang.cli import checks, ledger, people, projects, reports, targets, transfer, trips
+from zhaoshang.cli.app import app, run
+
+# In the order `zs --help` lists them.
+app.add_typer(people.unit_app, name="unit")
+app.add_typer(people.person_app, name="person")
+app.add_typer(projects.project_app, name="project")
+app.add_typer(trips.trip_app, name="trip")
+app.add_typer(targets.target_app, name="target")
+app.add_typer(targets.indicator_app, name="indicator")
+app.add_typer(targets.fund_app, name="fund")
+app.add_typer(targets.building_app, name="building")
+app.add_typer(targets.meeting_app, name="meeting")
+app.add_typer(checks.check_app, name="check")
+app.add_typer(reports.report_app, name="report")
+app.add_typer(transfer.import_app, name="import")
+app.add_typer(transfer.export_app, name="export")
+app.add_typer(ledger.audit_app, name="audit")
+app.add_typer(ledger.db_app, name="db")
+
+__all__ = ["app", "run"]

@@ -1,0 +1,156 @@
+"""`zs check …`: the opinion's quotas at a date (the nightly cron job), and the rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import typer
+
+from zhaoshang.cli.app import open_ledger
+from zhaoshang.cli.render import (
+    FORMAT_HELP,
+    check_format,
+    emit_json,
+    emit_table,
+)
+
+check_app = typer.Typer(help="对照意见检查考核指标（供 cron 每晚运行）。", no_args_is_help=True)
+
+
+def _failures_first(results: list) -> list:
+    """Grouped by rule: rules with a failure first (errors before warnings), then the others,
+    each in code order; within a rule its failures first."""
+    order: dict[str, int] = {}
+    for result in results:
+        order.setdefault(result.code, len(order))
+    failing = {result.code: 0 if result.severity == "error" else 1 for result in results if not result.passed}
+    return sorted(results, key=lambda result: (failing.get(result.code, 2), order[result.code], result.passed))
+
+
+def _result_cells(result) -> list[str]:
+    from zhaoshang.rules.results import figure, unit_word
+
+    word = unit_word(result.metric or result.code)
+    return [figure(result.kind, result.actual, word), figure(result.kind, result.target, word),
+            figure(result.kind, result.expected, word) if result.expected is not None else ""]  # fmt: skip
+
+
+def _summary_line(report) -> str:
+    from collections import Counter
+
+    from zhaoshang.rules import STATUS_LABELS
+    from zhaoshang.rules.results import progress_text
+
+    counts = Counter(result.status for result in report.results)
+    statuses = "、".join(f"{label}{counts[status]}" for status, label in STATUS_LABELS.items() if counts[status])
+    unjudged = sum(map(_unjudged_error, report.results))
+    verdict = "通过" if report.ok else "未通过"
+    return (
+        f"{report.as_of}（序时进度{progress_text(report.progress)}）检查{len(report.results)}项：{statuses or '无'}；"
+        f"未通过的错误{report.errors}项、警告{report.warnings}项"
+        + (f"；错误级无数据{unjudged}项（未判定，请补录数据或目标）" if unjudged else "")
+        + f" —— {verdict}"
+    )
+
+
+def _unjudged_error(result) -> bool:
+    """An error-severity result with no data (no target for the year, no figures yet): not judged,
+    so it cannot fail — and a cron job that heard nothing would take silence for a pass."""
+    return result.status == "no_data" and result.severity == "error"
+
+
+def _emit_report_json(data: dict) -> None:
+    """Design §3's object, one result per line: as readable as `emit_json`, and written by json's
+    C encoder (indent= falls back to the pure-Python one, seconds on a city's ledger)."""
+
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+
+    def value(key: str, item: Any) -> str:
+        if key != "results" or not item:
+            return encode(item)
+        return "[\n" + ",\n".join("    " + encode(result) for result in item) + "\n  ]"
+
+    typer.echo("{\n" + ",\n".join(f"  {json.dumps(key)}: {value(key, item)}" for key, item in data.items()) + "\n}")
+
+
+@check_app.command("quotas")
+def check_quotas(
+    ctx: typer.Context,
+    as_of: str | None = typer.Option(None, "--as-of", help="检查日期；默认今天"),
+    select: str | None = typer.Option(None, "--select", help="只检查这些规则：逗号分隔的代码前缀，如 ZS1,ZS201"),
+    ignore: str | None = typer.Option(None, "--ignore", help="不检查这些规则：逗号分隔的代码前缀；最长的前缀优先"),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="有未通过的错误也以 0 退出"),
+    quiet: bool = typer.Option(
+        False,
+        "-q",
+        "--quiet",
+        help="表格只输出未通过的项和无数据（未判定）的错误级项；全部通过时什么也不输出（供 cron 发邮件）。--format json 不受影响，总是输出完整结果",
+    ),
+) -> None:
+    """对照意见检查考核指标。退出码：0 通过，1 有错误级未通过，2 输入有误。"""
+    from zhaoshang.parsing import parse_date
+    from zhaoshang.rules import REGISTRY, run_checks
+    from zhaoshang.rules.results import SEVERITY_LABELS, progress_text
+
+    check_format(format)
+    as_of_date = parse_date(as_of, "检查日期（--as-of）") if as_of else date.today()
+    REGISTRY.select(select, ignore)  # a bad code is exit 2 before the ledger is opened
+    with open_ledger(ctx).read() as connection:
+        report = run_checks(connection, as_of_date, select, ignore)
+    if format == "json":  # a stable interface: one whole object, whatever -q says
+        _emit_report_json(report.to_json())
+    elif quiet:
+        shown = [result for result in report.results if not result.passed or _unjudged_error(result)]
+        for result in _failures_first(shown):
+            subject = f"（{result.subject}）" if result.subject else ""
+            typer.echo(
+                f"{result.code} {SEVERITY_LABELS[result.severity]} {result.title}{subject} {result.period} {result.status_label}：{result.message}"
+            )
+        if shown:
+            typer.echo(_summary_line(report))
+    else:
+        emit_table(
+            f"考核指标检查：截至 {report.as_of}，序时进度 {progress_text(report.progress)}",
+            ["代码", "级别", "规则", "对象", "期间", "实际", "目标", "序时目标", "状态", "说明"],
+            [[r.code, SEVERITY_LABELS[r.severity], r.title, r.subject, r.period, *_result_cells(r), r.status_label, r.message]
+             for r in _failures_first(report.results)],
+        )  # fmt: skip
+        typer.echo(_summary_line(report))
+    if not report.ok and not exit_zero:
+        raise typer.Exit(1)
+
+
+@check_app.command("explain")
+def check_explain(ctx: typer.Context, code: str = typer.Argument(..., help="规则代码，如 ZS101")) -> None:
+    """说明一条规则：检查什么、依据意见哪一条、怎样计算。"""
+    from zhaoshang.rules import REGISTRY
+    from zhaoshang.rules.results import SEVERITY_LABELS
+
+    rule = REGISTRY.get(code)
+    typer.echo(f"{rule.code} {rule.title}（{rule.name}）")
+    typer.echo(f"条款：{rule.clause}　级别：{SEVERITY_LABELS[rule.severity]}（{rule.severity}）")
+    typer.echo("")
+    typer.echo(rule.doc)
+
+
+@check_app.command("rules")
+def check_rules(ctx: typer.Context, format: str = typer.Option("table", "--format", help=FORMAT_HELP)) -> None:
+    """列出全部规则。"""
+    from zhaoshang.rules import REGISTRY
+    from zhaoshang.rules.results import SEVERITY_LABELS
+
+    check_format(format)
+    rules = [
+        {"code": r.code, "name": r.name, "title": r.title, "clause": r.clause, "severity": r.severity} for r in REGISTRY
+    ]
+    if format == "json":
+        emit_json(rules)
+        return
+    emit_table(
+        "规则",
+        ["代码", "名称", "规则", "条款", "级别"],
+        [[r["code"], r["name"], r["title"], r["clause"], SEVERITY_LABELS[r["severity"]]] for r in rules],
+    )

@@ -1,0 +1,256 @@
+"""`zs project …`: projects from first lead to production."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+
+import typer
+
+from zhaoshang.cli.app import global_options, open_ledger
+from zhaoshang.cli.render import (
+    FORMAT_HELP,
+    amount_cell,
+    check_format,
+    csv_text,
+    emit_json,
+    emit_table,
+)
+
+project_app = typer.Typer(help="招商引资项目：从在谈到投产。", no_args_is_help=True)
+
+
+_STAGE_HELP = "signed|started|included|completed|producing（或 签约|开工|纳统|竣工|投产）"
+
+
+def _project_options(
+    name: str | None,
+    unit: str | None,
+    amount: str | None,
+    code: str | None,
+    investor: str | None,
+    industry: str | None,
+    channel: str | None,
+    origin: str | None,
+    leader: str | None,
+    handler: str | None,
+    signed: str | None,
+    started: str | None,
+    included: str | None,
+    completed: str | None,
+    producing: str | None,
+    note: str | None,
+):
+    from zhaoshang.services.projects import ProjectFields
+
+    return ProjectFields(
+        name=name, unit=unit, amount=amount, code=code, investor=investor, industry=industry, channel=channel,
+        origin=origin, leader=leader, handler=handler, signed=signed, started=started, included=included,
+        completed=completed, producing=producing, note=note,
+    )  # fmt: skip
+
+
+@project_app.command("add")
+def project_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="项目名称"),
+    unit: str = typer.Option(..., "--unit", help="责任单位"),
+    amount: str = typer.Option(..., "--amount", help="总投资：1.2亿、12000万 或 12000（万元）"),
+    code: str | None = typer.Option(None, "--code", help="项目编号；不写则自动编号"),
+    investor: str | None = typer.Option(None, "--investor", help="投资方"),
+    industry: str | None = typer.Option(None, "--industry", help="产业类别"),
+    channel: str | None = typer.Option(None, "--channel", help="招商方式"),
+    origin: str | None = typer.Option(None, "--origin", help="来源地"),
+    leader: str | None = typer.Option(None, "--leader", help="包保领导（姓名，或 姓名@单位）"),
+    handler: str | None = typer.Option(None, "--handler", help="专人（姓名，或 姓名@单位）"),
+    signed: str | None = typer.Option(None, "--signed", help="签约日期"),
+    started: str | None = typer.Option(None, "--started", help="开工日期"),
+    included: str | None = typer.Option(None, "--included", help="纳统日期"),
+    completed: str | None = typer.Option(None, "--completed", help="竣工日期"),
+    producing: str | None = typer.Option(None, "--producing", help="投产日期"),
+    note: str | None = typer.Option(None, "--note", help="备注"),
+) -> None:
+    """新增项目；最后一行输出项目编号。"""
+    from zhaoshang.services.projects import add_project
+
+    fields = _project_options(
+        name, unit, amount, code, investor, industry, channel, origin, leader, handler,
+        signed, started, included, completed, producing, note,
+    )  # fmt: skip
+    project_code = add_project(open_ledger(ctx), global_options(ctx).actor, fields)
+    typer.echo(f"已新增项目：{name.strip()}")
+    typer.echo(project_code)
+
+
+@project_app.command("advance")
+def project_advance(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="项目编号"),
+    stage: str = typer.Argument(..., help=_STAGE_HELP),
+    on: str = typer.Option(..., "--on", help="日期"),
+    note: str | None = typer.Option(None, "--note", help="备注"),
+) -> None:
+    """推进项目到下一阶段：签约、开工、纳统、竣工、投产。"""
+    from zhaoshang.parsing import STAGE_LABELS, parse_stage
+    from zhaoshang.services.projects import STAGE_COLUMNS, advance_project
+
+    row = advance_project(open_ledger(ctx), global_options(ctx).actor, code, stage, on, note)
+    stage_code = parse_stage(stage)
+    typer.echo(f"项目 {row['code']} 已于 {row[STAGE_COLUMNS[stage_code]]} {STAGE_LABELS[stage_code]}。")
+
+
+@project_app.command("edit")
+def project_edit(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="项目编号"),
+    name: str | None = typer.Option(None, "--name", help="项目名称"),
+    unit: str | None = typer.Option(None, "--unit", help="责任单位"),
+    amount: str | None = typer.Option(None, "--amount", help="总投资"),
+    new_code: str | None = typer.Option(None, "--code", help="新的项目编号"),
+    investor: str | None = typer.Option(None, "--investor", help="投资方"),
+    industry: str | None = typer.Option(None, "--industry", help="产业类别"),
+    channel: str | None = typer.Option(None, "--channel", help="招商方式"),
+    origin: str | None = typer.Option(None, "--origin", help="来源地"),
+    leader: str | None = typer.Option(None, "--leader", help="包保领导；空字符串表示清除"),
+    handler: str | None = typer.Option(None, "--handler", help="专人；空字符串表示清除"),
+    signed: str | None = typer.Option(None, "--signed", help="签约日期"),
+    started: str | None = typer.Option(None, "--started", help="开工日期"),
+    included: str | None = typer.Option(None, "--included", help="纳统日期"),
+    completed: str | None = typer.Option(None, "--completed", help="竣工日期"),
+    producing: str | None = typer.Option(None, "--producing", help="投产日期"),
+    note: str | None = typer.Option(None, "--note", help="备注"),
+) -> None:
+    """修改项目的字段（只改给出的字段）。"""
+    from zhaoshang.services.projects import edit_project
+
+    fields = _project_options(
+        name, unit, amount, new_code, investor, industry, channel, origin, leader, handler,
+        signed, started, included, completed, producing, note,
+    )  # fmt: skip
+    row = edit_project(open_ledger(ctx), global_options(ctx).actor, code, fields)
+    typer.echo(f"项目 {row['code']} 已修改。")
+
+
+@project_app.command("stall")
+def project_stall(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="项目编号"),
+    reason: str = typer.Option(..., "--reason", help="停滞原因"),
+) -> None:
+    """标记项目停滞。"""
+    from zhaoshang.services.projects import set_status
+
+    row = set_status(open_ledger(ctx), global_options(ctx).actor, code, "stalled", reason)
+    typer.echo(f"项目 {row['code']} 已标记为停滞。")
+
+
+@project_app.command("resume")
+def project_resume(ctx: typer.Context, code: str = typer.Argument(..., help="项目编号")) -> None:
+    """恢复停滞的项目。"""
+    from zhaoshang.services.projects import set_status
+
+    row = set_status(open_ledger(ctx), global_options(ctx).actor, code, "active")
+    typer.echo(f"项目 {row['code']} 已恢复推进。")
+
+
+@project_app.command("terminate")
+def project_terminate(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="项目编号"),
+    reason: str = typer.Option(..., "--reason", help="终止原因"),
+    on: str | None = typer.Option(None, "--on", help="终止日期"),
+) -> None:
+    """终止项目（不再计入考核）。"""
+    from zhaoshang.services.projects import set_status
+
+    row = set_status(open_ledger(ctx), global_options(ctx).actor, code, "terminated", reason, on)
+    typer.echo(f"项目 {row['code']} 已终止。")
+
+
+PROJECT_COLUMNS = (
+    ("code", "编号"),
+    ("name", "项目名称"),
+    ("unit", "责任单位"),
+    ("amount", "总投资（万元）"),
+    ("investor", "投资方"),
+    ("industry", "产业类别"),
+    ("channel", "招商方式"),
+    ("origin", "来源地"),
+    ("leader", "包保领导"),
+    ("handler", "专人"),
+    ("signed", "签约"),
+    ("started", "开工"),
+    ("included", "纳统"),
+    ("completed", "竣工"),
+    ("producing", "投产"),
+    ("stage_label", "阶段"),
+    ("status_label", "状态"),
+    ("status_reason", "原因"),
+    ("note", "备注"),
+)
+_TABLE_PROJECT_KEYS = (
+    "code",
+    "name",
+    "unit",
+    "amount",
+    "signed",
+    "started",
+    "included",
+    "completed",
+    "producing",
+    "stage_label",
+    "status_label",
+)
+
+
+@project_app.command("list")
+def project_list(
+    ctx: typer.Context,
+    stage: str | None = typer.Option(None, "--stage", help="当前阶段：lead|" + _STAGE_HELP),
+    unit: str | None = typer.Option(None, "--unit", help="责任单位"),
+    year: str | None = typer.Option(None, "--year", help="签约年度"),
+    format: str = typer.Option("table", "--format", help="输出格式：table、json 或 csv"),
+) -> None:
+    """列出项目。"""
+    from zhaoshang.services.projects import list_projects
+
+    check_format(format, ("table", "json", "csv"))
+    projects = list_projects(open_ledger(ctx), stage=stage, unit=unit, year=year)
+    if format == "json":
+        emit_json(projects)
+    elif format == "csv":
+        import csv
+
+        # A BOM so that Excel opens the Chinese text correctly.
+        sys.stdout.write("\ufeff")
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow([label for _, label in PROJECT_COLUMNS])
+        for project in projects:
+            out.writerow([csv_text(project[key]) for key, _ in PROJECT_COLUMNS])
+    else:
+        labels = dict(PROJECT_COLUMNS)
+        total = sum((p["amount"] for p in projects), Decimal(0))
+        emit_table(
+            "项目",
+            [labels[key] for key in _TABLE_PROJECT_KEYS],
+            [[amount_cell(p[key]) if key == "amount" else p[key] for key in _TABLE_PROJECT_KEYS] for p in projects],
+            caption=f"共 {len(projects)} 个项目，总投资 {amount_cell(total)} 万元",
+        )
+
+
+@project_app.command("show")
+def project_show(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="项目编号"),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+) -> None:
+    """查看一个项目。"""
+    from zhaoshang.services.projects import show_project
+
+    check_format(format)
+    project = show_project(open_ledger(ctx), code)
+    if format == "json":
+        emit_json(project)
+        return
+    rows = [[label, amount_cell(project[key]) if key == "amount" else project[key]] for key, label in PROJECT_COLUMNS]
+    emit_table(f"项目 {project['code']}", ["字段", "内容"], rows)

@@ -1,0 +1,121 @@
+"""`zs import …` and `zs export …`: Excel ledgers in and out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from zhaoshang.cli.app import global_options, open_ledger
+
+import_app = typer.Typer(help="从 Excel 台账导入。", no_args_is_help=True)
+export_app = typer.Typer(help="导出为 Excel 台账。", no_args_is_help=True)
+
+
+PROGRESS_MIN_ROWS = 300  # a smaller workbook is read before a bar would be worth drawing
+_LISTED_MAX = 20
+
+
+class _ImportProgress:
+    """A rich progress bar on stderr, drawn only for workbooks of more than a few hundred rows."""
+
+    def __init__(self):
+        self.bar = None
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if total <= PROGRESS_MIN_ROWS:
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+        if phase not in self.tasks:
+            self.tasks[phase] = self.bar.add_task(phase, total=total)
+        self.bar.update(self.tasks[phase], completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _echo_listed(title: str, lines: list[str]) -> None:
+    if not lines:
+        return
+    typer.echo(title)
+    for line in lines[:_LISTED_MAX]:
+        typer.echo(f"  {line}")
+    if len(lines) > _LISTED_MAX:
+        typer.echo(f"  ……共 {len(lines)} 条")
+
+
+@import_app.command("projects")
+def import_projects_command(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="Excel 台账（.xlsx）"),
+    sheet: str | None = typer.Option(None, "--sheet", help="工作表名称；默认第一个认得出表头的工作表"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只检查，列出将新增和更新的项目，不写入"),
+    mapping: list[str] | None = typer.Option(
+        None,
+        "--map",
+        metavar="'列名=字段'",
+        help="指明一列的含义（字段如 investor、amount、leader，或 ignore 忽略这一列），可多次使用",
+    ),
+) -> None:
+    """从 Excel 台账导入项目：自动找表头，逐行校验，全部无误才写入；再次导入同一项目时更新而不重复。"""
+    from zhaoshang.transfer.importer import import_projects
+
+    progress = _ImportProgress()
+    try:
+        report = import_projects(
+            open_ledger(ctx),
+            global_options(ctx).actor,
+            file,
+            sheet=sheet,
+            dry_run=dry_run,
+            mapping=mapping or [],
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    sheet_read, header = report.sheet, report.sheet.header
+    rows = (
+        f"第{header.first_row}行"
+        if header.first_row == header.last_row
+        else f"第{header.first_row}–{header.last_row}行"
+    )
+    typer.echo(f"读取 {report.file} 工作表「{sheet_read.title}」：表头在{rows}，项目 {report.rows} 行。")
+    if sheet_read.unknown:
+        typer.echo(
+            f"未识别的列（没有导入）：{'、'.join(sheet_read.unknown)}；"
+            "用 --map '列名=字段' 指明含义，或 --map '列名=ignore' 忽略"
+        )
+    if sheet_read.ignored:
+        typer.echo(f"不导入的列：{'、'.join(sheet_read.ignored)}")
+    if sheet_read.other_sheets:
+        typer.echo(f"其他工作表没有导入：{'、'.join(sheet_read.other_sheets)}（用 --sheet 指定）")
+    _echo_listed("只填了月份的日期，按当月1日登记：", report.month_only)
+    _echo_listed("跳过的行：", sheet_read.skipped)
+    if report.dry_run:
+        _echo_listed("将新增：", [f"第{row.row}行 {row.code or '（自动编号）'} {row.name}" for row in report.added])
+    _echo_listed(
+        "将更新：" if report.dry_run else "已更新：",
+        [f"第{row.row}行 {row.code} {row.name}：{'；'.join(row.changes)}" for row in report.updated],
+    )
+    counts = f"新增 {len(report.added)} 个项目，更新 {len(report.updated)} 个，未变 {report.unchanged} 个"
+    typer.echo(f"试运行：将{counts}；没有写入。" if report.dry_run else f"已导入：{counts}。")
+
+
+@export_app.command("projects")
+def export_projects_command(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="导出的 Excel 文件（.xlsx）"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的文件"),
+) -> None:
+    """把项目台账导出为 Excel：标题行、中文表头、每个项目一行，可原样导入。"""
+    from zhaoshang.transfer.exporter import export_projects
+
+    count = export_projects(open_ledger(ctx), file, force=force)
+    typer.echo(f"已导出 {count} 个项目到 {file}")
