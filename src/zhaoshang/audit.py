@@ -70,7 +70,9 @@ class Writer:
         """One row as a dict, through the driver's own cursor: an import writes thousands of rows,
         and SQLAlchemy's result objects would cost more than SQLite itself. Same connection,
         same transaction."""
-        cursor = self.connection.connection.driver_connection.execute(sql, params)
+        driver = self.connection.connection.driver_connection
+        assert driver is not None  # None only once the connection is closed or detached
+        cursor = driver.execute(sql, params)
         row = cursor.fetchone()
         names = [column[0] for column in cursor.description] if cursor.description else []
         cursor.close()
@@ -81,7 +83,9 @@ class Writer:
         return self._one(f"SELECT * FROM {table} WHERE {where}", key)
 
     def _record(self, table: str, before: dict | None, after: dict | None) -> None:
-        key = _key_of(table, after if after is not None else before)
+        row = after if after is not None else before
+        assert row is not None  # a change has a row before it, after it, or both
+        key = _key_of(table, row)
         self.changes.append({"table": table, "key": key, "before": before, "after": after})
 
     def insert(self, table: str, values: dict) -> int:
@@ -92,6 +96,7 @@ class Writer:
         after = self._one(
             f"INSERT INTO {table} ({columns}) VALUES ({params}) RETURNING rowid AS _rowid_, *", _plain(values)
         )
+        assert after is not None  # INSERT ... RETURNING gives the row it inserted
         rowid = after.pop("_rowid_")
         self._record(table, None, after)
         return rowid
@@ -106,6 +111,7 @@ class Writer:
         params = {f"v_{column}": value for column, value in _plain(values).items()}
         params |= {f"k_{column}": value for column, value in key.items()}
         after = self._one(f"UPDATE {table} SET {assignments} WHERE {where} RETURNING *", params)
+        assert after is not None  # the row was just found in this same transaction
         if after != before:
             self._record(table, before, after)
         return after
@@ -220,8 +226,8 @@ def verify(connection: Connection) -> VerifyResult:
         expected_seq += 1
     for table in AUDITED_TABLES:
         seen: set[str] = set()
-        for row in connection.exec_driver_sql(f"SELECT * FROM {table}").mappings():
-            row = dict(row)
+        for mapping in connection.exec_driver_sql(f"SELECT * FROM {table}").mappings():
+            row = dict(mapping)
             key = canonical_json(_key_of(table, row))
             seen.add(key)
             if (table, key) not in state:

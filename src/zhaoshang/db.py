@@ -154,7 +154,7 @@ class Ledger:
         from zhaoshang.seeding import after_upgrade
 
         with self.engine.connect().execution_options(zs_write=True) as connection, connection.begin():
-            version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+            version: int = connection.exec_driver_sql("PRAGMA user_version").scalar_one()  # always one row
             if version >= SCHEMA_VERSION:
                 return
             self._keep_copy(version)

@@ -17,10 +17,15 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zhaoshang.errors import ZsError
 from zhaoshang.parsing import parse_date
+
+if TYPE_CHECKING:
+    from zhaoshang.db import Ledger
 
 SAMPLE_YEAR = 2024
 DEFAULT_UNTIL = date(2024, 10, 31)
@@ -96,7 +101,12 @@ class SampleYear:
         self.created: dict[str, date] = {}  # project code -> the day it enters the ledger
         self.since: dict[str, date] = {}  # person (姓名@单位) -> the day they enter the ledger
         self.signed_this_year: list[str] = []
-        self.ledger = None
+        self._ledger: Ledger | None = None  # opened by build(); events only run after that
+
+    @property
+    def ledger(self) -> Ledger:
+        assert self._ledger is not None, "the ledger is opened by build()"
+        return self._ledger
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -123,7 +133,7 @@ class SampleYear:
     def build(self) -> None:
         from zhaoshang.services.setup import init_ledger
 
-        self.ledger = init_ledger(self.path, ACTOR, SAMPLE_YEAR, clock=self.stamp(LEDGER_START))
+        self._ledger = init_ledger(self.path, ACTOR, SAMPLE_YEAR, clock=self.stamp(LEDGER_START))
         self.units()
         persons = self.persons()
         projects = self.projects(persons)
@@ -145,7 +155,7 @@ class SampleYear:
         from zhaoshang.services.units import add_unit
 
         for street in STREETS:
-            self.at(LEDGER_START, lambda street=street: add_unit(self.ledger, ACTOR, street, "street"))
+            self.at(LEDGER_START, partial(add_unit, self.ledger, ACTOR, street, "street"))
 
     def persons(self) -> dict[str, list[str]]:
         """Leaders and heads by role; returns qualified names (姓名@单位) by role."""
@@ -239,15 +249,13 @@ class SampleYear:
             self.created[code] = created
             if signed is not None and signed.year == SAMPLE_YEAR:
                 self.signed_this_year.append(code)
-            self.at(created, lambda fields=fields: add_project(self.ledger, ACTOR, fields))
+            self.at(created, partial(add_project, self.ledger, ACTOR, fields))
             if signed is None:
                 continue
             if signed.year == SAMPLE_YEAR:
                 self.at(
                     signed,
-                    lambda code=code, signed=signed: advance_project(
-                        self.ledger, ACTOR, code, "signed", signed.isoformat()
-                    ),
+                    partial(advance_project, self.ledger, ACTOR, code, "signed", signed.isoformat()),
                 )
             stage_day = signed
             for stage, low, high, chance in (
@@ -263,15 +271,13 @@ class SampleYear:
                     stage_day = created + timedelta(days=self.random.randrange(3, 60))
                 self.at(
                     stage_day,
-                    lambda code=code, stage=stage, day=stage_day: advance_project(
-                        self.ledger, ACTOR, code, stage, day.isoformat()
-                    ),
+                    partial(advance_project, self.ledger, ACTOR, code, stage, stage_day.isoformat()),
                 )
             if number % 37 == 0:
                 stall_day = stage_day + timedelta(days=30)
                 self.at(
                     stall_day,
-                    lambda code=code: set_status(self.ledger, ACTOR, code, "stalled", "企业资金链紧张，暂缓建设"),
+                    partial(set_status, self.ledger, ACTOR, code, "stalled", "企业资金链紧张，暂缓建设"),
                 )
         # One project withdrawn by its investor, and one signed twice under an alike name.
         early = [code for code in codes if self.created[code] < date(SAMPLE_YEAR, 8, 1)]
@@ -309,15 +315,11 @@ class SampleYear:
         for unit, (signed, started) in shares.items():
             self.at(
                 date(SAMPLE_YEAR, 1, 10),
-                lambda unit=unit, signed=signed: set_target(
-                    self.ledger, ACTOR, "ZS101", str(signed), SAMPLE_YEAR, unit
-                ),
+                partial(set_target, self.ledger, ACTOR, "ZS101", str(signed), SAMPLE_YEAR, unit),
             )
             self.at(
                 date(SAMPLE_YEAR, 1, 10),
-                lambda unit=unit, started=started: set_target(
-                    self.ledger, ACTOR, "ZS102", str(started), SAMPLE_YEAR, unit
-                ),
+                partial(set_target, self.ledger, ACTOR, "ZS102", str(started), SAMPLE_YEAR, unit),
             )
 
     def trips(self, persons: dict[str, list[str]], projects: list[str]) -> None:
@@ -350,7 +352,7 @@ class SampleYear:
                 companies="、".join(self.random.sample(COMPANY_WORDS, 2)) + "等企业",
                 projects=self.linked_project(projects, first),
             )  # fmt: skip
-            self.at(last, lambda fields=fields: log_trip(self.ledger, ACTOR, fields))
+            self.at(last, partial(log_trip, self.ledger, ACTOR, fields))
             start = last + timedelta(days=self.random.randrange(2, 5))
 
     def linked_project(self, projects: list[str], day: date) -> list[str] | None:
@@ -376,9 +378,7 @@ class SampleYear:
                 month_text = f"{SAMPLE_YEAR}-{month:02d}"
                 self.at(
                     published,
-                    lambda metric=metric, value=value, month_text=month_text: set_indicator(
-                        self.ledger, ACTOR, metric, value, month_text
-                    ),
+                    partial(set_indicator, self.ledger, ACTOR, metric, value, month_text),
                 )
 
     def funds(self) -> None:
@@ -406,9 +406,7 @@ class SampleYear:
             name = f"{unit.removesuffix('街道').removesuffix('镇')}总部经济大厦"
             self.at(
                 date(SAMPLE_YEAR, 10, 8),
-                lambda name=name, unit=unit, revenue=revenue, tax=tax: set_building(
-                    self.ledger, ACTOR, name, unit, SAMPLE_YEAR, revenue, tax
-                ),
+                partial(set_building, self.ledger, ACTOR, name, unit, SAMPLE_YEAR, revenue, tax),
             )
 
     def meetings(self) -> None:
@@ -418,8 +416,8 @@ class SampleYear:
             dispatch = date(SAMPLE_YEAR, month, 5 + self.random.randrange(0, 5))
             self.at(
                 dispatch,
-                lambda day=dispatch, month=month: add_meeting(
-                    self.ledger, ACTOR, "dispatch", day.isoformat(), f"{month}月招商引资工作调度会"
+                partial(
+                    add_meeting, self.ledger, ACTOR, "dispatch", dispatch.isoformat(), f"{month}月招商引资工作调度会"
                 ),
             )
             if month == 8:
@@ -427,9 +425,7 @@ class SampleYear:
             project_day = date(SAMPLE_YEAR, month, 18 + self.random.randrange(0, 8))
             self.at(
                 project_day,
-                lambda day=project_day, month=month: add_meeting(
-                    self.ledger, ACTOR, "project", day.isoformat(), f"{month}月项目推进会"
-                ),
+                partial(add_meeting, self.ledger, ACTOR, "project", project_day.isoformat(), f"{month}月项目推进会"),
             )
 
 

@@ -6,13 +6,13 @@ The command groups live beside this module, one per group; `zhaoshang.cli` puts 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 from typer.core import TyperGroup
 
 # click's UsageError, whether typer vendors click (0.2x) or depends on it: BadParameter's base.
-UsageError = typer.BadParameter.__mro__[1]
+UsageError = cast("type[Exception]", typer.BadParameter.__mro__[1])
 
 if TYPE_CHECKING:
     from zhaoshang.db import Ledger
@@ -28,12 +28,13 @@ class ZsGroup(TyperGroup):
             return super().invoke(ctx)
         except ZsError as error:
             _fail(error.message, error.hint, error.exit_code)
-        except UsageError as error:
-            if type(error).__name__ == "NoArgsIsHelpError":  # `zs project` alone: its help, as asked
-                typer.echo(error.format_message())
+        except UsageError as caught:
+            usage: Any = caught  # click's UsageError: has ctx and format_message()
+            if type(usage).__name__ == "NoArgsIsHelpError":  # `zs project` alone: its help, as asked
+                typer.echo(usage.format_message())
                 raise typer.Exit(2) from None
-            command = error.ctx.command_path if error.ctx else "zs"
-            _fail(_usage_in_chinese(error.format_message()), f"查看用法：{command} --help", 2)
+            command = usage.ctx.command_path if usage.ctx else "zs"
+            _fail(_usage_in_chinese(usage.format_message()), f"查看用法：{command} --help", 2)
         except Exception as error:  # a locked or damaged file is the user's situation, not a bug
             if type(error).__name__ not in ("OperationalError", "DatabaseError", "IntegrityError"):
                 raise

@@ -49,7 +49,7 @@ def trip_log(
 
     fields = _trip_fields(persons, date_from, date_to, dest, region, purpose, companies, projects, long)
     trip_id = log_trip(open_ledger(ctx), global_options(ctx).actor, fields)
-    typer.echo(f"已登记外出招商：{'、'.join(persons or [])} {date_from} 至 {date_to} 赴{dest.strip()}")
+    typer.echo(f"已登记外出招商：{'、'.join(persons or [])} {date_from} 至 {date_to} 赴{(dest or '').strip()}")
     typer.echo(trip_id)
 
 

@@ -269,8 +269,8 @@ def _period_counts(connection: Connection, period: Period) -> dict[str, int]:
     mega = connection.exec_driver_sql(
         f"SELECT count(*) FROM project WHERE signed_on BETWEEN :first AND :last AND amount >= :mega AND {LIVE} AND {_counted(connection, period)}",
         params | {"mega": MEGA_YUAN},
-    ).scalar()
-    funds = dict(
+    ).scalar_one()
+    funds: dict[str, int] = dict(
         connection.exec_driver_sql(
             "SELECT kind, count(*) FROM fund WHERE set_up_on BETWEEN :first AND :last GROUP BY kind", params
         ).all()
@@ -495,7 +495,7 @@ def project_section(connection: Connection, period: Period) -> Section:
             result.close()  # a renderer may stop early (the column widths read the first rows)
 
     def count() -> int:
-        return connection.exec_driver_sql("SELECT count(*) FROM project").scalar()
+        return connection.exec_driver_sql("SELECT count(*) FROM project").scalar_one()
 
     return Section(
         "projects",
@@ -583,6 +583,7 @@ def trip_section(connection: Connection, period: Period) -> Section:
     rows = []
     for person in persons:
         minimum = minimums[person["id"]]
+        assert minimum is not None  # persons without a minimum were left out above
         by_month = {month: days.get((person["id"], month), 0) for month in months}
         short = {
             month: minimum - by_month[month] for month in months if _judged(person, month) and by_month[month] < minimum

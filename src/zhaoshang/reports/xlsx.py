@@ -35,7 +35,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from zhaoshang.errors import InputError
-from zhaoshang.reports.model import BAD, GOOD, HONOR, SHAME, Bulletin, Section, display_text
+from zhaoshang.reports.model import BAD, GOOD, HONOR, SHAME, Bulletin, Chart, Section, display_text
 
 FIELD = "通报文件（--xlsx）"
 HEADER_ROW = 3  # title, subtitle, header: the data from row 4
@@ -94,7 +94,9 @@ def write_xlsx(bulletin: Bulletin, path: str | Path, force: bool = False) -> Pat
 
     path = check_output(path, force)
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    blank = workbook.active
+    assert blank is not None  # a new workbook comes with one blank sheet
+    workbook.remove(blank)
     styles = _Styles(workbook)
     layouts = [_frame(workbook, bulletin, section) for section in bulletin.sections]
     folder = Path(tempfile.mkdtemp(prefix=".zs-report-", dir=path.parent))
@@ -169,7 +171,7 @@ def _frame(workbook, bulletin: Bulletin, section: Section) -> _Layout:
     sheet.freeze_panes = f"{get_column_letter(min(section.frozen_columns, len(shown)) + 1)}{HEADER_ROW + 1}"
     last_printed = layout.last_row
     if section.chart:
-        _chart(sheet, layout, anchor_row=layout.last_row + 2)
+        _chart(sheet, layout, section.chart, anchor_row=layout.last_row + 2)
         last_printed += _CHART_ROWS + 2
     _print_setup(sheet, f"A1:{last}{last_printed}")
     return layout
@@ -189,11 +191,11 @@ def _print_setup(sheet, area: str) -> None:
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
-def _chart(sheet, layout: _Layout, anchor_row: int) -> None:
+def _chart(sheet, layout: _Layout, spec: Chart, anchor_row: int) -> None:
     """A bar chart of some columns over the first rows, below the table and its notes."""
     from openpyxl.chart import BarChart, Reference
 
-    section, spec = layout.section, layout.section.chart
+    section = layout.section
     positions = {section.columns[index].key: position for position, index in enumerate(layout.shown, start=1)}
     last = HEADER_ROW + spec.rows
     chart = BarChart()
@@ -211,7 +213,8 @@ def _chart(sheet, layout: _Layout, anchor_row: int) -> None:
 
 def _widths(section: Section, shown: list[int]) -> list[float]:
     """Each shown column as wide as its header (on up to two lines) and its widest value in the first rows."""
-    widths = [min(display_width(section.columns[index].header), _HEADER_WIDTH) for index in shown]
+    # `or ""` only for the type: every shown column has a header.
+    widths = [min(display_width(section.columns[index].header or ""), _HEADER_WIDTH) for index in shown]
     for row in islice(section.rows, _WIDTH_SAMPLE):
         for position, index in enumerate(shown):
             text = display_text(row.values[index], row.format(index, section.columns))
@@ -253,8 +256,8 @@ class _Styles:
                 for bold in (False, True):
                     for wrapped in (False, True) if text else (False,):
                         for quoted in (False, True) if text else (False,):
-                            cell = Cell(probe)
-                            font, fill = _FLAG_COLOURS.get(flag, (None, None))
+                            cell = Cell(probe, row=1, column=1)  # never placed: only its style id is read
+                            font, fill = _FLAG_COLOURS[flag] if flag is not None else (None, None)
                             cell.font = Font(bold=bold or flag in (HONOR, SHAME), color=font)
                             if fill:
                                 cell.fill = PatternFill("solid", fgColor=fill)
@@ -263,7 +266,7 @@ class _Styles:
                             cell.alignment = Alignment(vertical="center", wrap_text=wrapped)
                             cell.quotePrefix = quoted
                             self.ids[(number_format, flag, bold, wrapped, quoted)] = cell.style_id
-        note = Cell(probe)
+        note = Cell(probe, row=1, column=1)
         note.font = Font(size=9, color="595959")
         self.note = note.style_id
         workbook.remove(probe)
@@ -338,12 +341,13 @@ def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
     workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
     relations = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
     targets = {
-        relation.get("Id"): relation.get("Target") for relation in relations.findall("pkg:Relationship", _NAMESPACES)
+        relation.attrib["Id"]: relation.attrib["Target"]
+        for relation in relations.findall("pkg:Relationship", _NAMESPACES)
     }
     parts = {}
     for sheet in workbook.iterfind("main:sheets/main:sheet", _NAMESPACES):
-        target = targets[sheet.get(f"{{{_NAMESPACES['rel']}}}id")]
-        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        target = targets[sheet.attrib[f"{{{_NAMESPACES['rel']}}}id"]]
+        parts[sheet.attrib["name"]] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return parts
 
 
@@ -360,7 +364,10 @@ def _fill(frame: Path, finished: Path, layouts: list[_Layout], styles: _Styles) 
             head, end, tail = source.read(item.filename).decode("utf-8").partition("</sheetData>")
             if not end:  # pragma: no cover - the title and header rows are always there
                 raise RuntimeError(f"sheet {layout.title}: openpyxl wrote no <sheetData> rows")
-            last_column = re.search(r'<dimension ref="A1:([A-Z]+)\d+"', head)[1]
+            dimension = re.search(r'<dimension ref="A1:([A-Z]+)\d+"', head)
+            if dimension is None:  # pragma: no cover - openpyxl always writes the sheet's dimension
+                raise RuntimeError(f"sheet {layout.title}: openpyxl wrote no <dimension>")
+            last_column = dimension[1]
             head = re.sub(
                 r'<dimension ref="[^"]*"', f'<dimension ref="A1:{last_column}{layout.last_row}"', head, count=1
             )

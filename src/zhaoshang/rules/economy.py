@@ -39,10 +39,10 @@ def _indicator_result(
     connection: Connection, year: int, as_of: date, metric: str, indicator: str, cumulative: bool
 ) -> list[Result]:
     kind = METRICS[metric][1]
-    target = target_value(connection, metric, year)
-    if target is None:
+    stored = target_value(connection, metric, year)
+    if stored is None:
         return [missing_target(metric, year)]
-    target = as_number(target)
+    target = as_number(stored)
     latest = latest_indicator(connection, indicator, as_of)
     if latest is None:
         message = f"统计局{year}年数据尚未登记：zs indicator set {indicator} 数值 --month {year}-MM"
@@ -116,7 +116,7 @@ def funds_set_up(connection: Connection, year: int, as_of: date) -> list[Result]
     分别对照 ZS305.guidance（2支）、ZS305.angel（1支），每类一条结果。
     没有序时之分：达到为达标；12月31日前未达到为进行中，不判未通过；12月31日仍未达到为未完成。
     """
-    counts = dict(
+    counts: dict[str, int] = dict(
         connection.exec_driver_sql(
             "SELECT kind, count(*) FROM fund WHERE set_up_on BETWEEN :first AND :as_of GROUP BY kind",
             {"first": date(year, 1, 1).isoformat(), "as_of": as_of.isoformat()},
@@ -126,11 +126,11 @@ def funds_set_up(connection: Connection, year: int, as_of: date) -> list[Result]
     results = []
     for kind, label in FUND_KINDS.items():
         metric = f"ZS305.{kind}"
-        target = target_value(connection, metric, year)
-        if target is None:
+        stored = target_value(connection, metric, year)
+        if stored is None:
             results.append(missing_target(metric, year))
             continue
-        actual, target = counts.get(kind, 0), as_number(target)
+        actual, target = counts.get(kind, 0), as_number(stored)
         status = by_year_end(actual, target, over)
         message = f"{year}年已组建{label}{actual}支，目标{figure('count', target, '支')}" + (
             "，年内完成即可" if status == "in_progress" else ""
@@ -175,11 +175,11 @@ def hq_buildings(connection: Connection, year: int, as_of: date) -> list[Result]
     over = year_over(as_of)
     results = []
     for unit_id, unit, recorded, qualifying in rows:
-        target = target_value(connection, "ZS306.buildings", year, unit_id)
-        if target is None:
+        stored = target_value(connection, "ZS306.buildings", year, unit_id)
+        if stored is None:
             results.append(missing_target("ZS306.buildings", year, unit))
             continue
-        target = as_number(target)
+        target = as_number(stored)
         status = by_year_end(qualifying, target, over)
         message = (
             f"{unit}{year}年登记总部经济楼宇{recorded}栋，营业收入{figure('amount', revenue)}以上且税收{figure('amount', tax)}以上的"

@@ -52,7 +52,7 @@ class Tally(NamedTuple):
     """One unit's figures of a counting rule: the projects counted, those of them that reached
     the next stage, and the later signings of duplicate groups left out (ZS404)."""
 
-    count: int = 0
+    counted: int = 0  # not `count`, which would hide tuple.count
     reached: int = 0
     duplicates: int = 0
 
@@ -96,7 +96,7 @@ def _tallies(connection: Connection, year: int, as_of: date) -> dict[str, dict[i
                 count, reached = figures[2 * index], figures[2 * index + 1]
                 tally = tallies[name].get(unit_id, Tally())
                 tallies[name][unit_id] = (
-                    tally._replace(duplicates=count) if is_duplicate else tally._replace(count=count, reached=reached)
+                    tally._replace(duplicates=count) if is_duplicate else tally._replace(counted=count, reached=reached)
                 )
         return tallies
 
@@ -128,7 +128,7 @@ def _count_results(
     word = unit_word(metric)
 
     def judge(subject: str | None, target, tally: Tally) -> Result:
-        actual, note = tally.count, _duplicates_note(tally)
+        actual, note = tally.counted, _duplicates_note(tally)
         if with_progress:
             status, expected = against_progress(actual, target, share, over)
             message = progress_message(actual, target, share, status, "count", word, note=note)
@@ -192,7 +192,7 @@ def _rate_results(
     over = year_over(as_of)
 
     def judge(subject: str | None, target, tally: Tally) -> Result:
-        cohort, reached, note = tally.count, tally.reached, _duplicates_note(tally)
+        cohort, reached, note = tally.counted, tally.reached, _duplicates_note(tally)
         facts = {"cohort": cohort, "reached": reached, "duplicates": tally.duplicates}
         if cohort == 0:
             message = f"尚无{cohort_name}{note}，{rate_name}无数据"
@@ -255,8 +255,8 @@ def handler_assigned(connection: Connection, year: int, as_of: date) -> list[Res
     其中已指定专人的比例，对照 ZS402（1，即全部）；说明中列出没有专人的项目。
     按当前数值判定：低于目标为落后，12月31日为未完成。没有这样的项目为无数据。
     """
-    target = target_value(connection, "ZS402", year)
-    if target is None:
+    stored = target_value(connection, "ZS402", year)
+    if stored is None:
         return [missing_target("ZS402", year)]
     params = {"as_of": as_of.isoformat()}
     pushing = (
@@ -265,7 +265,7 @@ def handler_assigned(connection: Connection, year: int, as_of: date) -> list[Res
     total, with_handler = connection.exec_driver_sql(
         f"SELECT count(*), count(handler_id) FROM project WHERE {pushing}", params
     ).one()
-    target = as_number(target)
+    target = as_number(stored)
     if total == 0:
         return [
             Result(None, str(year), None, target, None, "no_data", "尚无签约未投产的项目", kind="rate", metric="ZS402")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError
@@ -198,7 +198,7 @@ def _code(number: int) -> str:
 
 
 def _next_code(connection: Connection) -> str:
-    number = connection.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM project").scalar()
+    number: int = connection.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM project").scalar_one()
     while connection.exec_driver_sql("SELECT 1 FROM project WHERE code = :code", {"code": _code(number)}).first():
         number += 1
     return _code(number)
@@ -208,7 +208,7 @@ def free_codes(connection: Connection, reserved: Iterable[str] = ()) -> Iterator
     """Free project codes in order, for adding many projects in one transaction (an import);
     `reserved` holds codes the same transaction is about to use."""
     taken = {row[0] for row in connection.exec_driver_sql("SELECT code FROM project")} | set(reserved)
-    number = connection.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM project").scalar()
+    number: int = connection.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM project").scalar_one()
     while True:
         if _code(number) not in taken:
             yield _code(number)
@@ -348,7 +348,8 @@ def list_projects(
     ledger: Ledger, stage: str | None = None, unit: str | None = None, year: str | None = None
 ) -> list[dict]:
     """Projects, optionally of a current stage, a unit, or signed in a year."""
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
     stage_code = None
     if stage is not None:
         stage_code = "lead" if normalize_text(stage) in ("lead", "在谈") else parse_stage(stage)
@@ -370,7 +371,5 @@ def list_projects(
 def show_project(ledger: Ledger, code: str) -> dict:
     with ledger.read() as connection:
         project = find_project(connection, code)
-        row = (
-            connection.exec_driver_sql(_VIEW_SQL + " WHERE project.id = :id", {"id": project["id"]}).mappings().first()
-        )
+        row = connection.exec_driver_sql(_VIEW_SQL + " WHERE project.id = :id", {"id": project["id"]}).mappings().one()
         return project_view(dict(row))

@@ -164,11 +164,12 @@ def set_target(ledger: Ledger, actor: str, metric: str, value: str, year: str | 
             f"单位（--unit）：{metric}（{label}）只有全区目标，不分解到单位",
             f"可分解到单位的指标：{'、'.join(sorted(UNIT_METRICS))}",
         )
-    with ledger.write(actor, "target.set", subject=f"{metric} {year_number}") as writer:
+    subject = f"{metric} {year_number}"
+    with ledger.write(actor, "target.set", subject=subject) as writer:
         unit_row = find_unit(writer.connection, unit, "单位（--unit）") if unit is not None else None
         unit_id = unit_row["id"] if unit_row else None
         if unit_row:
-            writer.subject += f" {unit_row['name']}"
+            writer.subject = f"{subject} {unit_row['name']}"
         existing = writer.connection.exec_driver_sql(
             "SELECT id, value FROM target WHERE year = :year AND metric = :metric AND ifnull(unit_id, 0) = ifnull(:unit_id, 0)",
             {"year": year_number, "metric": metric, "unit_id": unit_id},

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError, NotFoundError
@@ -161,6 +161,7 @@ def log_trip(ledger: Ledger, actor: str, fields: TripFields) -> int:
     ):
         if value is None:
             raise InputError(f"{label}：必须填写", TRIP_LOG_HINT)
+    assert fields.date_from is not None and fields.date_to is not None  # checked just above
     date_from = parse_date(fields.date_from, "出发日期（--from）")
     date_to = parse_date(fields.date_to, "返回日期（--to）")
     check_dates(date_from, date_to, fields.long)
@@ -226,7 +227,8 @@ def delete_trip(ledger: Ledger, actor: str, trip_id: str | int) -> dict:
 
 def list_trips(ledger: Ledger, month: str | None = None, person: str | None = None) -> list[dict]:
     """Trips, optionally those with a day in a month, or those of a person; by start date."""
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
     if month is not None:
         first, last = month_bounds(*parse_month(month, "月份（--month）"))
         clauses.append("trip.date_from <= :last AND trip.date_to >= :first")
@@ -421,7 +423,9 @@ class PersonTripDays:
 
     @property
     def shortfall(self) -> int:
-        return self.minimum - self.days if self.passed is False else 0
+        if self.minimum is None or self.passed is not False:  # passed is None whenever minimum is
+            return 0
+        return self.minimum - self.days
 
     def as_json(self) -> dict:
         """The contract's shape (design §3)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TypeGuard
 
 from zhaoshang.errors import InputError
 from zhaoshang.parsing import normalize_text, parse_date
@@ -49,7 +50,7 @@ def is_placeholder(value: object) -> bool:
     return is_blank(value) or (isinstance(value, str) and normalize_text(value).replace(" ", "") in PLACEHOLDERS)
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float | Decimal]:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
@@ -83,6 +84,7 @@ def amount_text(value: object, unit: str | None) -> str | None:
     if is_placeholder(value):
         return None
     text = cell_text(value)
+    assert text is not None  # only a blank cell has no text, and blanks are placeholders
     if unit in ("亿", "元") and _BARE_NUMBER.match(normalize_text(text).replace(",", "")):
         return text + unit
     return text

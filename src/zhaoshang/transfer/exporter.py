@@ -89,6 +89,7 @@ def export_projects(ledger: Ledger, path: str | Path, force: bool = False) -> in
 
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None  # a new workbook comes with one blank sheet
     sheet.title = SHEET_TITLE
     last = get_column_letter(len(FIELDS))
     sheet["A1"] = TITLE

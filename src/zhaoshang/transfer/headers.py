@@ -182,7 +182,7 @@ def _header_at(grid: list[list[object]], top: int, height: int, mapping: dict[st
     columns = []
     mapped = set()
     for index in range(len(grid[top])):
-        parts = []
+        parts: list[str] = []
         for row in range(top + height - 1, top - 1, -1):
             value = grid[row][index]
             if not _is_blank(value) and clean_header(value) not in [clean_header(part) for part in parts]:

@@ -115,11 +115,14 @@ class ImportReport:
 def _typed(key: str, value: object, sheet: LedgerSheet, row: RowInput) -> str | None:
     """A cell as the text `zs project add` accepts: dates as ISO, amounts with the column's unit."""
     column = sheet.column(key)
+    assert column is not None  # the row's cells come from the sheet's own columns
     if key in DATE_FIELDS:
         on, month_only = read_date(value, column.label, sheet.epoch)
+        if on is None:
+            return None
         if month_only:
             row.month_only.append(f"第{row.number}行 {column.label} '{cell_text(value)}' → {on.isoformat()}")
-        return on.isoformat() if on else None
+        return on.isoformat()
     if key in AMOUNT_FIELDS:
         return amount_text(value, column.unit or sheet.unit)
     return cell_text(value)
@@ -143,6 +146,7 @@ def _status(cells: dict, sheet: LedgerSheet, row: RowInput) -> dict | None:
                 )
             reason = require_text(reason, label)
         if terminated_on is not None and status != "terminated":
+            assert terminated_column is not None  # a termination date is only read from its column
             raise InputError(
                 f"{terminated_column.label}：'{terminated_on}' 只能填在状态为终止的项目上",
                 f"把「{status_column.label}」写作 终止，或清空终止时间",
@@ -203,7 +207,7 @@ class _LedgerIndex:
             project = dict(row)
             by_code[project["code"]] = project
             by_key[(project["investor"] or "", project["name"])].append(project)
-        names = {
+        names: dict[str, dict[int, str]] = {
             table: dict(connection.exec_driver_sql(f"SELECT id, name FROM {table}").fetchall())
             for table in ("unit", "person")
         }
@@ -214,7 +218,8 @@ class _LedgerIndex:
         code = values.get("code")
         if code in self.by_code:
             return self.by_code[code], None
-        candidates = self.by_key.get((values.get("investor") or "", values.get("name")), [])
+        name = values.get("name")  # every project has a name: a row without one matches none
+        candidates = self.by_key.get((values.get("investor") or "", name), []) if name is not None else []
         if len(candidates) > 1:
             codes = "、".join(project["code"] for project in candidates)
             return None, Problem(
@@ -253,7 +258,7 @@ class _Claims:
     def claim(self, number: int, values: dict, project: dict | None) -> Problem | None:
         named = (values.get("investor") or "", values.get("name"))
         code = values.get("code")
-        mine = [("project", project["id"])] if project else []
+        mine: list[tuple] = [("project", project["id"])] if project else []
         mine += [("code", code), ("coded", *named)] if code else [("named", *named)]
         # a coded row meets an earlier codeless one of the same name, and a codeless row any earlier one
         checks = [claim for claim in mine if claim[0] != "coded"] + [("named", *named) if code else ("coded", *named)]

@@ -112,6 +112,8 @@ def sheet_merges(workbook: Workbook, worksheet) -> list[tuple[int, int, int, int
     merges = []
     for ref in refs:
         min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+        # a merge's ref starts at a cell, never at a whole row or column
+        assert min_col is not None and min_row is not None
         merges.append((min_row, min_col, max_row or min_row, max_col or min_col))
     return sorted(merges)
 
@@ -169,6 +171,8 @@ def _read_rows(sheet: LedgerSheet, rows: Iterator[tuple], merges, estimate: int,
         column for column in header.columns if column.field in FIELD_BY_KEY and FIELD_BY_KEY[column.field].imported
     ]
     left_out = {column.index for column in header.columns if column.field is not None and column not in imported}
+    # (field, index) of each imported column; the `is not None` only narrows: FIELD_BY_KEY knows each field
+    imported_at = [(column.field, column.index) for column in imported if column.field is not None]
     named = {column.index for column in header.columns}
     unnamed_with_data: set[int] = set()
     number = header.last_row
@@ -201,7 +205,7 @@ def _read_rows(sheet: LedgerSheet, rows: Iterator[tuple], merges, estimate: int,
         sheet.rows.append(
             SheetRow(
                 number,
-                {column.field: filled[column.index] if column.index < len(filled) else None for column in imported},
+                {key: filled[index] if index < len(filled) else None for key, index in imported_at},
             )
         )
     if progress:
