@@ -71,15 +71,24 @@ def test_wan_figures_round_trip_exactly():
         ("2024年3月1", date(2024, 3, 1)),
         ("2024-2-29", date(2024, 2, 29)),
         (" 2024 - 03 - 01 ", date(2024, 3, 1)),
+        # The forms an Excel import reads, typed on the command line (issue 14).
+        ("2024.3.1", date(2024, 3, 1)),
+        ("20240301", date(2024, 3, 1)),
+        ("２０２４．３．１", date(2024, 3, 1)),
+        ("1990-01-01", date(1990, 1, 1)),
+        ("2100-12-31", date(2100, 12, 31)),
     ],
 )
 def test_dates_in_the_accepted_forms(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize(
-    "text", ["2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "03/01/2024", "明天", "20240301"]
-)
+# Impossible days, unknown forms, and years outside 1990–2100.
+BAD_DATES = ["2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "03/01/2024", "明天", "2024031", "20240230",
+             "0001-01-01", "9999-12-31", "1989-12-31", "2101-01-01", "2024.13.1"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", BAD_DATES)
 def test_bad_dates_are_refused(text):
     with pytest.raises(InputError) as caught:
         parse_date(text, "签约日期")

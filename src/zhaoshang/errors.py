@@ -24,3 +24,12 @@ class NotFoundError(InputError):
 
 class LedgerError(ZsError):
     """The ledger file cannot be used: missing, not a ledger, from a newer zs, damaged."""
+
+
+class LedgerMissingError(LedgerError):
+    """The ledger file does not exist; `path` is the path looked at, so that the CLI can say
+    where it came from (--db, $ZS_DB or the default) and what it resolved to."""
+
+    def __init__(self, message: str, hint: str | None, path: str):
+        super().__init__(message, hint)
+        self.path = path

@@ -5,15 +5,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from zhaoshang.errors import NotFoundError
-from zhaoshang.parsing import ROLE_LABELS, normalize_text
+from zhaoshang.parsing import ROLE_LABELS, normalize_text, shown
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+_UNIT_NAMES_SQL = "SELECT id, name FROM unit UNION ALL SELECT unit_id, alias FROM unit_alias"
 
-def find_unit(connection: Connection, name: str, field: str = "单位") -> dict:
-    """A unit by its name or an alias; an unknown name suggests near matches."""
-    text = normalize_text(name or "")
+
+def ids_named(connection: Connection, sql: str, name: str, params: dict | None = None) -> list[int]:
+    """Ids of the rows `sql` selects as (id, name) whose name reads as `name` once both are
+    compared after NFKC: `ＡＢＣ` is `ABC`. Names keep the form they were typed in (（集团）),
+    so the comparison is made here rather than by SQL's `=`."""
+    key = normalize_text(name)
+    return sorted(
+        {row_id for row_id, stored in connection.exec_driver_sql(sql, params or {}) if normalize_text(stored) == key}
+    )
+
+
+def unit_named(connection: Connection, name: str) -> dict | None:
+    """The unit whose name or alias is `name` (after NFKC), or None."""
+    text = normalize_text(name)
     row = (
         connection.exec_driver_sql(
             "SELECT * FROM unit WHERE name = :name "
@@ -23,8 +35,22 @@ def find_unit(connection: Connection, name: str, field: str = "单位") -> dict:
         .mappings()
         .first()
     )
-    if row is not None:
-        return dict(row)
+    if row is None:  # a name stored in another form than NFKC's (full-width brackets)
+        ids = ids_named(connection, _UNIT_NAMES_SQL, text)
+        row = (
+            connection.exec_driver_sql("SELECT * FROM unit WHERE id = :id", {"id": ids[0]}).mappings().first()
+            if ids
+            else None
+        )
+    return dict(row) if row is not None else None
+
+
+def find_unit(connection: Connection, name: str, field: str = "单位") -> dict:
+    """A unit by its name or an alias; an unknown name suggests near matches."""
+    text = normalize_text(name or "")
+    unit = unit_named(connection, text)
+    if unit is not None:
+        return unit
     names = [r[0] for r in connection.exec_driver_sql("SELECT name FROM unit ORDER BY id")]
     near = [candidate for candidate in names if text and (text in candidate or candidate in text)]
     hint = (
@@ -32,23 +58,29 @@ def find_unit(connection: Connection, name: str, field: str = "单位") -> dict:
         if near
         else "查看全部单位：zs unit list；新增单位：zs unit add 名称 --kind department"
     )
-    raise NotFoundError(f"{field}：'{name}' 不存在", hint)
+    raise NotFoundError(f"{field}：'{shown(name)}' 不存在", hint)
+
+
+def _persons(connection: Connection, condition: str, params: dict, unit_id: int | None) -> list[dict]:
+    sql = "SELECT person.*, unit.name AS unit_name FROM person JOIN unit ON unit.id = person.unit_id WHERE " + condition
+    if unit_id is not None:
+        sql += " AND person.unit_id = :unit_id"
+        params = params | {"unit_id": unit_id}
+    return [dict(row) for row in connection.exec_driver_sql(sql + " ORDER BY person.id", params).mappings()]
 
 
 def find_person(connection: Connection, name: str, field: str = "人员") -> dict:
     """A person by name, or `姓名@单位` where two persons share a name."""
     text = normalize_text(name or "")
     person_name, _, unit_name = text.partition("@")
-    sql = "SELECT person.*, unit.name AS unit_name FROM person JOIN unit ON unit.id = person.unit_id WHERE person.name = :name"
-    params = {"name": person_name}
-    if unit_name:
-        unit = find_unit(connection, unit_name)
-        sql += " AND person.unit_id = :unit_id"
-        params["unit_id"] = unit["id"]
-    rows = [dict(row) for row in connection.exec_driver_sql(sql + " ORDER BY person.id", params).mappings()]
+    unit_id = find_unit(connection, unit_name)["id"] if unit_name else None
+    rows = _persons(connection, "person.name = :name", {"name": person_name}, unit_id)
+    if not rows:  # a name stored in another form than NFKC's
+        ids = ids_named(connection, "SELECT id, name FROM person", person_name)
+        rows = [row for person_id in ids for row in _persons(connection, "person.id = :id", {"id": person_id}, unit_id)]
     if not rows:
         raise NotFoundError(
-            f"{field}：'{name}' 不存在",
+            f"{field}：'{shown(name)}' 不存在",
             "查看人员：zs person list；新增人员：zs person add 姓名 --unit 单位 --role head",
         )
     if len(rows) > 1:
@@ -66,5 +98,5 @@ def find_project(connection: Connection, code: str) -> dict:
     text = normalize_text(code or "")
     row = connection.exec_driver_sql("SELECT * FROM project WHERE code = :code", {"code": text}).mappings().first()
     if row is None:
-        raise NotFoundError(f"项目编号：'{code}' 不存在", "查看项目编号：zs project list")
+        raise NotFoundError(f"项目编号：'{shown(code)}' 不存在", "查看项目编号：zs project list")
     return dict(row)

@@ -10,14 +10,19 @@ from typing import TYPE_CHECKING, Any
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError
 from zhaoshang.parsing import (
+    NAME_MAX,
+    NOTE_MAX,
     STAGE_LABELS,
     STAGES,
     normalize_text,
+    optional_text,
     parse_amount,
     parse_channel,
     parse_date,
+    parse_reason,
     parse_stage,
     parse_year,
+    require_code,
     require_text,
     yuan_to_wan,
 )
@@ -32,6 +37,9 @@ PREREQUISITE = {"started": "signed", "included": "started", "completed": "starte
 STATUS_LABELS = {"active": "正常", "stalled": "停滞", "terminated": "终止"}
 STATUS_ACTIONS = {"stalled": "project.stall", "active": "project.resume", "terminated": "project.terminate"}
 TEXT_FIELDS = {"investor": "投资方", "industry": "产业类别", "origin": "来源地", "note": "备注"}
+# field -> (longest, may hold line breaks): a note is free text up to what an Excel cell holds.
+_TEXT_LIMITS = {"investor": (NAME_MAX, False), "industry": (NAME_MAX, False), "origin": (NAME_MAX, False),
+                "note": (NOTE_MAX, True)}  # fmt: skip
 CODE_PREFIX = "XM"
 
 
@@ -78,18 +86,19 @@ def _blank_is_none(resolve):
     return lambda connection, value, label: resolve(connection, value, label) if value.strip() else None
 
 
-def _text(connection: Connection, value: str, label: str):
-    return value.strip() or None
+def _text(attribute: str):
+    max_length, multiline = _TEXT_LIMITS[attribute]
+    return lambda connection, value, label: optional_text(value, label, max_length, multiline)
 
 
 # field -> (column, resolver(connection, typed value, label) -> column value), in the order they are checked.
 _RESOLVERS = {
     "name": ("name", lambda connection, value, label: require_text(value, label)),
-    "code": ("code", lambda connection, value, label: require_text(normalize_text(value), label, 40)),
+    "code": ("code", lambda connection, value, label: require_code(value, label)),
     "unit": ("unit_id", lambda connection, value, label: find_unit(connection, value, label)["id"]),
     "amount": ("amount", lambda connection, value, label: parse_amount(value, label)),
     "fixed_amount": ("fixed_amount", _blank_is_none(lambda connection, value, label: parse_amount(value, label))),
-    **{attribute: (attribute, _text) for attribute in TEXT_FIELDS},
+    **{attribute: (attribute, _text(attribute)) for attribute in TEXT_FIELDS},
     "channel": ("channel", _blank_is_none(lambda connection, value, label: parse_channel(value))),
     "leader": (
         "leader_id",
@@ -262,8 +271,9 @@ def advance_project(ledger: Ledger, actor: str, code: str, stage: str, on: str, 
                 f"更正日期：zs project edit {project['code']} --{stage} 日期",
             )
         changes = {column: on_date.isoformat()}
-        if note:
-            changes["note"] = note.strip()
+        note_text = optional_text(note, "备注（--note）", NOTE_MAX, multiline=True)
+        if note_text:
+            changes["note"] = note_text
         check_stages(project | changes)
         return writer.update("project", {"id": project["id"]}, changes)
 
@@ -288,7 +298,7 @@ def set_status(
     """Stall, resume or terminate a project."""
     on_date = parse_date(on, "终止日期（--on）").isoformat() if on else None
     if status in ("stalled", "terminated"):
-        reason = require_text(reason, "原因（--reason）")
+        reason = parse_reason(reason, "原因（--reason）")
     with ledger.write(actor, STATUS_ACTIONS[status], subject=code) as writer:
         project = find_project(writer.connection, code)
         writer.subject = project["code"]

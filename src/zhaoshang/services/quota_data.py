@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError
 from zhaoshang.parsing import (
+    INT64_MAX,
     KIND_LABELS,
     normalize_text,
+    optional_text,
     parse_amount,
     parse_choice,
     parse_date,
@@ -26,7 +28,7 @@ from zhaoshang.parsing import (
     yuan_to_wan,
 )
 from zhaoshang.policy import METRICS
-from zhaoshang.services.lookup import find_unit
+from zhaoshang.services.lookup import find_unit, ids_named
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -87,9 +89,13 @@ def _decimal(text: str, field: str, hint: str) -> Decimal:
     if not _DECIMAL_RE.match(text):
         raise InputError(f"{field}：'{text}' 不是有效数值", hint)
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
         raise InputError(f"{field}：'{text}' 不是有效数值", hint) from None
+    # No quota or statistic needs more: beyond it is a typing slip (and beyond any database integer).
+    if len(text) > 30 or abs(number) > INT64_MAX:
+        raise InputError(f"{field}：'{text[:30]}' 超出可记录的范围", hint)
+    return number
 
 
 def parse_metric_value(kind: str, value: str, field: str) -> str:
@@ -333,7 +339,7 @@ def add_fund(
     set_up_on = parse_date(on, "组建日期（--on）")
     amount_yuan = parse_amount(amount, "基金规模（--amount）") if amount is not None else None
     with ledger.write(actor, "fund.add", subject=name) as writer:
-        if writer.connection.exec_driver_sql("SELECT 1 FROM fund WHERE name = :name", {"name": name}).first():
+        if ids_named(writer.connection, "SELECT id, name FROM fund", name):
             raise InputError(f"基金名称：'{name}' 已登记", "查看基金：zs fund list")
         unit_row = find_unit(writer.connection, unit, "单位（--unit）") if unit is not None else None
         writer.insert(
@@ -386,10 +392,10 @@ def set_building(ledger: Ledger, actor: str, name: str, unit: str, year: str | i
             "revenue": revenue_yuan,
             "tax": tax_yuan,
         }
-        existing = writer.connection.exec_driver_sql(
-            "SELECT id FROM hq_building WHERE name = :name AND year = :year", {"name": name, "year": year_number}
-        ).first()
-        if existing is None:
+        existing = ids_named(
+            writer.connection, "SELECT id, name FROM hq_building WHERE year = :year", name, {"year": year_number}
+        )
+        if not existing:
             writer.insert("hq_building", values)
         else:
             writer.update("hq_building", {"id": existing[0]}, values)
@@ -429,7 +435,7 @@ def add_meeting(ledger: Ledger, actor: str, kind: str, on: str, title: str | Non
     """Record a dispatch meeting (调度会) or project meeting (推进会) held on a date (（十七）)."""
     kind = parse_choice(kind, "会议类型（--kind）", _MEETING_CHOICES, MEETING_KINDS)
     held_on = parse_date(on, "会议日期（--on）")
-    title_text = require_text(title, "会议名称（--title）") if title is not None and title.strip() else None
+    title_text = optional_text(title, "会议名称（--title）")
     with ledger.write(actor, "meeting.add", subject=f"{MEETING_KINDS[kind]} {held_on.isoformat()}") as writer:
         meeting_id = writer.insert("meeting", {"kind": kind, "held_on": held_on, "title": title_text})
     return {"id": meeting_id, "kind": kind, "kind_label": MEETING_KINDS[kind], "held_on": held_on, "title": title_text}

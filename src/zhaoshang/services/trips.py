@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError, NotFoundError
-from zhaoshang.parsing import month_bounds, normalize_text, parse_date, parse_month, require_text
+from zhaoshang.parsing import (
+    month_bounds,
+    normalize_text,
+    optional_text,
+    parse_date,
+    parse_month,
+    parse_whole,
+    require_text,
+)
 from zhaoshang.services.lookup import find_person, find_project
 from zhaoshang.services.units import held_throughout
 
@@ -62,19 +70,21 @@ class TripFields:
     long: bool = False
 
 
+# column -> (label, longest, may hold line breaks)
 _OPTIONAL_TEXT = {
-    "region": ("区域（--region）", 40),
-    "purpose": ("事由（--purpose）", 500),
-    "companies": ("走访企业（--companies）", 2000),
+    "region": ("区域（--region）", 40, False),
+    "purpose": ("事由（--purpose）", 500, True),
+    "companies": ("走访企业（--companies）", 2000, True),
 }
 
 
 def parse_trip_id(value: str | int) -> int:
     """A trip's number as `zs trip list` shows it: `12` or `#12`."""
     text = normalize_text(str(value)).removeprefix("#")
+    hint = "行程编号是整数，查看：zs trip list"
     if not text.isdigit():
-        raise InputError(f"行程编号：'{value}' 不是有效编号", "行程编号是整数，查看：zs trip list")
-    return int(text)
+        raise InputError(f"行程编号：'{value}' 不是有效编号", hint)
+    return parse_whole(text, "行程编号", hint, minimum=1)
 
 
 def _unique_ids(rows: list[dict], typed: list[str], field: str) -> list[int]:
@@ -119,10 +129,10 @@ def _text_values(fields: TripFields) -> dict:
     values: dict = {}
     if fields.dest is not None:
         values["dest"] = require_text(fields.dest, "目的地（--dest）")
-    for column, (label, max_length) in _OPTIONAL_TEXT.items():
+    for column, (label, max_length, multiline) in _OPTIONAL_TEXT.items():
         value = getattr(fields, column)
         if value is not None:
-            values[column] = require_text(value, label, max_length) if value.strip() else None
+            values[column] = optional_text(value, label, max_length, multiline)
     return values
 
 

@@ -6,18 +6,25 @@ from datetime import date
 
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError
-from zhaoshang.parsing import KIND_LABELS, ROLE_LABELS, parse_date, parse_kind, parse_role, require_text
-from zhaoshang.services.lookup import find_unit
+from zhaoshang.parsing import (
+    KIND_LABELS,
+    PERSON_NAME_MAX,
+    ROLE_LABELS,
+    UNIT_NAME_MAX,
+    normalize_text,
+    parse_date,
+    parse_kind,
+    parse_role,
+    require_text,
+)
+from zhaoshang.services.lookup import find_unit, ids_named, unit_named
 
 
 def add_unit(ledger: Ledger, actor: str, name: str, kind: str) -> dict:
-    name = require_text(name, "单位名称", 60)
+    name = require_text(name, "单位名称", UNIT_NAME_MAX)
     kind = parse_kind(kind)
     with ledger.write(actor, "unit.add", subject=name) as writer:
-        taken = writer.connection.exec_driver_sql(
-            "SELECT 1 FROM unit WHERE name = :name UNION SELECT 1 FROM unit_alias WHERE alias = :name", {"name": name}
-        ).first()
-        if taken:
+        if unit_named(writer.connection, name) is not None:
             raise InputError(f"单位名称：'{name}' 已存在", "查看全部单位：zs unit list")
         unit_id = writer.insert("unit", {"name": name, "kind": kind})
     return {"id": unit_id, "name": name, "kind": kind}
@@ -51,8 +58,8 @@ def add_person(
     since: str | None = None,
     until: str | None = None,
 ) -> dict:
-    name = require_text(name, "姓名", 40)
-    if "@" in name:
+    name = require_text(name, "姓名", PERSON_NAME_MAX)
+    if "@" in normalize_text(name):  # ＠ too: a lookup reads it as @
         raise InputError(f"姓名：'{name}' 不能含 @", "@ 用来写 姓名@单位 以区分同名人员")
     role = parse_role(role)
     since_date = parse_date(since, "任职起始日期（--since）") if since else None
@@ -61,10 +68,8 @@ def add_person(
         raise InputError(f"任职截止日期（--until）：'{until}' 早于起始日期 '{since}'", "截止日期应不早于起始日期")
     with ledger.write(actor, "person.add", subject=name) as writer:
         unit_row = find_unit(writer.connection, unit)
-        twin = writer.connection.exec_driver_sql(
-            "SELECT 1 FROM person WHERE name = :name AND unit_id = :unit_id", {"name": name, "unit_id": unit_row["id"]}
-        ).first()
-        if twin:
+        in_unit = "SELECT id, name FROM person WHERE unit_id = :unit_id"
+        if ids_named(writer.connection, in_unit, name, {"unit_id": unit_row["id"]}):
             raise InputError(f"姓名：'{name}' 在{unit_row['name']}已登记", "查看人员：zs person list")
         person_id = writer.insert(
             "person",

@@ -20,7 +20,6 @@ DATE_HINT = "日期写作 2024-03-01、2024/3/1、2024.3.1 或 2024年3月1日�
 _YEARS = range(1980, 2101)  # a serial number or yyyymm outside these years is not a ledger's date
 
 _BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-_DOTTED_DAY = re.compile(r"^(?P<y>\d{4})\.(?P<m>\d{1,2})\.(?P<d>\d{1,2})$")
 _MONTH_ONLY = re.compile(r"^(?P<y>\d{4})(?:(?:[-/.]|年)(?P<m>\d{1,2})月?|(?P<mm>\d{2}))$")
 _COMPACT_DAY = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 
@@ -136,12 +135,6 @@ def read_date(value: object, label: str, epoch: date = WINDOWS_EPOCH) -> tuple[d
         if 1 <= number <= 12:
             return date(int(month["y"]), number, 1), True
         raise _invalid_date(label, raw)
-    dotted = _DOTTED_DAY.match(text)
-    if dotted:
-        try:
-            return date(int(dotted["y"]), int(dotted["m"]), int(dotted["d"])), False
-        except ValueError:
-            raise _invalid_date(label, raw) from None
     try:
         return parse_date(raw, label), False
     except InputError as error:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError, NotFoundError
-from zhaoshang.parsing import STAGES, format_wan, require_text
+from zhaoshang.parsing import STAGES, format_wan, parse_reason
 from zhaoshang.services.projects import (
     STAGE_COLUMNS,
     STATUS_LABELS,
@@ -144,7 +144,7 @@ def _status(cells: dict, sheet: LedgerSheet, row: RowInput) -> dict | None:
                 raise InputError(
                     f"{label}：项目{STATUS_LABELS[status]}，必须写明原因", "在「原因」列写明停滞或终止的原因"
                 )
-            reason = require_text(reason, label)
+            reason = parse_reason(reason, label)
         if terminated_on is not None and status != "terminated":
             assert terminated_column is not None  # a termination date is only read from its column
             raise InputError(
