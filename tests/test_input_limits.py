@@ -377,3 +377,13 @@ def test_an_imported_code_with_a_zero_width_space_updates_the_project(ledger: Pa
     assert project(ledger, "XM000001")["amount"] == 15000
     assert project(ledger, "XM000001")["note"] == "第一行\n第二行"
     assert len(json.loads(ok(ledger, "project", "list", "--format", "json"))) == 2
+
+
+def test_a_code_stored_in_another_form_before_is_still_found(ledger: Path):
+    import sqlite3
+
+    connection = sqlite3.connect(ledger)  # as an older zs stored it: full-width letters kept
+    connection.execute("UPDATE project SET code = 'ＰＱ3' WHERE code = 'P3'")
+    connection.commit()
+    connection.close()
+    assert project(ledger, "PQ3")["name"] == "物流园"

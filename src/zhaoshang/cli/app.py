@@ -156,22 +156,20 @@ _SOURCES = {"COMMANDLINE": "option", "ENVIRONMENT": "env"}
 
 
 def checked_global_options(ctx: typer.Context, db: str | None, actor: str | None) -> GlobalOptions:
-    """The global options, refused when unusable: an empty --db (it must not quietly become
-    ./zs.sqlite while $ZS_DB names the ledger), bytes the locale cannot read, an actor that is
-    no plain line of text (it is written into every audit entry)."""
+    """The global options, refused when unusable: bytes the locale cannot read, an actor that is
+    no plain line of text (it is written into every audit entry). An empty --db is kept as given,
+    for the ledger to refuse: it must not quietly become ./zs.sqlite while $ZS_DB names the ledger."""
     db_source = _SOURCES.get(getattr(ctx.get_parameter_source("db"), "name", ""), "default")
     actor_source = ctx.get_parameter_source("actor")
     db_name = "环境变量 ZS_DB" if db_source == "env" else "--db"
     actor_name = "环境变量 ZS_ACTOR" if getattr(actor_source, "name", "") == "ENVIRONMENT" else "--actor"
     refuse_undecodable(db, db_name)
     refuse_undecodable(actor, actor_name)
-    if db is not None and not db.strip():
-        _fail(f"账本路径（{db_name}）：不能为空", "写出账本文件，例如 zs --db 招商.sqlite project list", 2)
     if actor is not None:
         from zhaoshang.parsing import ACTOR_MAX, require_text
 
         actor = require_text(actor, f"操作人（{actor_name}）", ACTOR_MAX)
-    return GlobalOptions(db or "zs.sqlite", actor or _default_actor(), db_source)
+    return GlobalOptions("zs.sqlite" if db is None else db, actor or _default_actor(), db_source)
 
 
 def global_options(ctx: typer.Context) -> GlobalOptions:

@@ -36,13 +36,15 @@ def unit_named(connection: Connection, name: str) -> dict | None:
         .first()
     )
     if row is None:  # a name stored in another form than NFKC's (full-width brackets)
-        ids = ids_named(connection, _UNIT_NAMES_SQL, text)
-        row = (
-            connection.exec_driver_sql("SELECT * FROM unit WHERE id = :id", {"id": ids[0]}).mappings().first()
-            if ids
-            else None
-        )
+        row = _first_row(connection, "unit", ids_named(connection, _UNIT_NAMES_SQL, text))
     return dict(row) if row is not None else None
+
+
+def _first_row(connection: Connection, table: str, ids: list[int]):
+    """The row of `table` with the first of `ids`, or None when there is none."""
+    if not ids:
+        return None
+    return connection.exec_driver_sql(f"SELECT * FROM {table} WHERE id = :id", {"id": ids[0]}).mappings().first()
 
 
 def find_unit(connection: Connection, name: str, field: str = "单位") -> dict:
@@ -97,6 +99,8 @@ def find_person(connection: Connection, name: str, field: str = "人员") -> dic
 def find_project(connection: Connection, code: str) -> dict:
     text = normalize_text(code or "")
     row = connection.exec_driver_sql("SELECT * FROM project WHERE code = :code", {"code": text}).mappings().first()
+    if row is None:  # a code stored before codes were kept in their NFKC form
+        row = _first_row(connection, "project", ids_named(connection, "SELECT id, code FROM project", text))
     if row is None:
         raise NotFoundError(f"项目编号：'{shown(code)}' 不存在", "查看项目编号：zs project list")
     return dict(row)
