@@ -172,8 +172,11 @@ def sqlite_problem(path: Path, error: BaseException) -> LedgerError:
 def _stray_journal(journal: Path) -> LedgerError:
     """A `-journal` beside a WAL ledger (which never writes one): SQLite would take it for the
     log of an unfinished write, roll the ledger 'back' and delete the file."""
-    with journal.open("rb") as handle:
-        is_database = handle.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+    try:
+        with journal.open("rb") as handle:
+            is_database = handle.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+    except OSError:  # unreadable: still in the way, whatever it holds
+        is_database = False
     what = "它本身是一个 SQLite 数据库（可能是起错了名字的备份），" if is_database else ""
     return LedgerError(
         f"账本旁有一个多余的文件 {journal}：SQLite 会把它当作一次未完成写入的日志，因此没有打开账本",
