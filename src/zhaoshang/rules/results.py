@@ -81,7 +81,9 @@ def months_until(as_of: date) -> list[Month]:
 class Result:
     """One judged figure. The JSON fields of design §3, plus `kind` (how the numbers read),
     `metric` (the target row it was judged against) and `facts` (the rows behind it, for
-    the monthly report); these three are not part of the JSON contract."""
+    the monthly report); these three are not part of the JSON contract. `keys` are JSON keys a
+    rule adds to its results (design §5.1: `person_id` and `unit` of a person's result,
+    `projects` of ZS403 and ZS404)."""
 
     subject: str | None
     period: str
@@ -94,6 +96,7 @@ class Result:
     metric: str | None = None
     title: str | None = None
     facts: dict = field(default_factory=dict)
+    keys: dict = field(default_factory=dict)
     code: str = ""
     clause: str = ""
     severity: str = ""
@@ -120,6 +123,7 @@ class Result:
             "status": self.status,
             "passed": self.passed,
             "message": self.message,
+            **self.keys,
         }
 
 
