@@ -62,10 +62,11 @@ class Month:
     first: date
     last: date
     over: bool
+    key: str = ""  # 'YYYY-MM', read for every person of every month: computed once
 
-    @property
-    def key(self) -> str:
-        return self.first.isoformat()[:7]
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.first.isoformat()[:7])
 
 
 def months_until(as_of: date) -> list[Month]:

@@ -8,9 +8,8 @@ of the role held on its last day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from zhaoshang.parsing import ROLE_LABELS, month_bounds
 from zhaoshang.rules.registry import rule
@@ -22,30 +21,41 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 
-@dataclass(frozen=True)
-class PersonMonth:
+class PersonMonth(NamedTuple):
     person_id: int
     month: Month
     judgement: MonthJudgement
 
 
-def person_months(connection: Connection, year: int, as_of: date) -> tuple[list[PersonMonth], set[str]]:
-    """Every person's months of the year up to as_of's month with a post in them, judged by their
-    posts; and the roles anyone held in that time. Computed once per run of the rules."""
+def person_months(connection: Connection, year: int, as_of: date) -> dict[str, list[PersonMonth]]:
+    """The months of the year up to as_of's month that are judged for someone (judged posts every
+    day), by the role held on the month's last day; a role anyone held in that time is a key even
+    if none of its months is judged. Computed once per run of the rules."""
 
-    def compute() -> tuple[list[PersonMonth], set[str]]:
+    def compute() -> dict[str, list[PersonMonth]]:
         months = months_until(as_of)
         # The whole of as_of's month: a post ending before its last day means the month is not judged.
         posts = posts_by_person(connection, date(year, 1, 1), month_bounds(as_of.year, as_of.month)[1])
         minimums = trip_minimums(connection, year)
-        judged = [
-            PersonMonth(person_id, month, judgement)
-            for month in months
+        by_role: dict[str, list[PersonMonth]] = {
+            post.role: [] for person_posts in posts.values() for post in person_posts
+        }
+        # Most people hold one post all year: judged alike every month, worked out once.
+        steady = {
+            person_id: judge_month(person_posts, months[0].first, months[0].last, minimums)
             for person_id, person_posts in posts.items()
-            if (judgement := judge_month(person_posts, month.first, month.last, minimums)) is not None
-        ]
-        roles = {post.role for person_posts in posts.values() for post in person_posts}
-        return judged, roles
+            if len(person_posts) == 1 and person_posts[0].since is None and person_posts[0].until is None
+        }
+        for month in months:
+            for person_id, person_posts in posts.items():
+                judgement = (
+                    steady[person_id]
+                    if person_id in steady
+                    else judge_month(person_posts, month.first, month.last, minimums)
+                )
+                if judgement is not None and judgement.judged:
+                    by_role[judgement.post.role].append(PersonMonth(person_id, month, judgement))
+        return by_role
 
     return shared(connection, ("person_months", year, as_of), compute)
 
@@ -61,9 +71,9 @@ def _trip_days_results(connection: Connection, year: int, as_of: date, role: str
         ("trip_days", first, as_of),
         lambda: trip_days_by_month(connection, first, as_of, roles=ROLE_METRICS),
     )
-    months, roles = person_months(connection, year, as_of)
+    months = person_months(connection, year, as_of)
     role_label = ROLE_LABELS[role]
-    if role not in roles:
+    if role not in months:
         return [
             Result(
                 None,
@@ -79,34 +89,31 @@ def _trip_days_results(connection: Connection, year: int, as_of: date, role: str
         ]
     results: list[Result] = []
     unset: dict[int, str] = {}
-    for person_month in months:
-        judgement, month = person_month.judgement, person_month.month
-        post = judgement.post
-        if not judgement.judged or post.role != role:
+    for person_id, month, judgement in months[role]:
+        post, minimum = judgement.post, judgement.minimum
+        if minimum is None:
+            unset.setdefault(person_id, post.name)
             continue
-        if judgement.minimum is None:
-            unset.setdefault(person_month.person_id, post.name)
-            continue
-        actual = days.get((person_month.person_id, month.key), 0)
+        actual = days.get((person_id, month.key), 0)
         so_far = "" if month.over else f"（截至{as_of.isoformat()}）"
         moved = "，本月任职有变动，按其中较小的最低天数" if judgement.changed else ""
         message = (
             f"{post.name}（{post.unit}，{role_label}）{month.first.year}年{month.first.month}月外出招商{actual}天"
-            f"{so_far}，每月不少于{judgement.minimum}天{moved}"
+            f"{so_far}，每月不少于{minimum}天{moved}"
         )
         results.append(
             Result(
                 post.name,
                 month.key,
                 actual,
-                judgement.minimum,
+                minimum,
                 None,
-                by_year_end(actual, judgement.minimum, month.over),
+                by_year_end(actual, minimum, month.over),
                 message,
                 kind="days",
                 metric=metric,
-                facts={"person_id": person_month.person_id, "unit": post.unit, "role": role},
-                keys={"person_id": person_month.person_id, "unit": post.unit},
+                facts={"person_id": person_id, "unit": post.unit, "role": role},
+                keys={"person_id": person_id, "unit": post.unit},
             )
         )
     if unset:

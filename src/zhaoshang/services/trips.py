@@ -282,12 +282,13 @@ def _names_by_trip(connection: Connection, sql: str, params: dict) -> dict[int, 
 
 # Each person's trips overlapping the window, clipped to it; no order is needed (see below).
 # CROSS JOIN keeps SQLite reading trip_person in storage order: through the person index it
-# would read `trip` at random, twice as slow. The persons of chosen roles are one list that
-# SQLite builds once (an IN subquery), then probes per row.
+# would read `trip` at random, twice as slow. The persons of chosen roles (`{persons}`) are
+# joined last, so that only the rows in the window look them up: as an IN test on trip_person
+# every row of the history would, and the count took twice as long.
 _TRIP_SPANS_SQL = """
-SELECT trip_person.person_id, max(trip.date_from, :first) || '/' || min(trip.date_to, :last)
-FROM trip_person CROSS JOIN trip ON trip.id = trip_person.trip_id
-WHERE trip.date_from <= :last AND trip.date_to >= :first{persons}
+{chosen}SELECT trip_person.person_id, max(trip.date_from, :first) || '/' || min(trip.date_to, :last)
+FROM trip_person CROSS JOIN trip ON trip.id = trip_person.trip_id{persons}
+WHERE trip.date_from <= :last AND trip.date_to >= :first
 """
 
 
@@ -343,19 +344,20 @@ def trip_days_by_month(
     masks: dict[int, int] = {}
     mask_of = masks.get
     params: dict = {"first": first.isoformat(), "last": last.isoformat()}
-    persons = ""
+    chosen = persons = ""
     if roles is not None:
-        chosen = {f"role_{index}": role for index, role in enumerate(roles)}
-        params |= chosen
-        persons = (
-            " AND trip_person.person_id IN (SELECT person_id FROM person_post"
-            f" WHERE role IN ({', '.join(':' + name for name in chosen) or 'NULL'})"
-            " AND (since IS NULL OR since <= :last) AND (until IS NULL OR until >= :first))"
+        role_params = {f"role_{index}": role for index, role in enumerate(roles)}
+        params |= role_params
+        chosen = (
+            "WITH chosen(person_id) AS (SELECT DISTINCT person_id FROM person_post"
+            f" WHERE role IN ({', '.join(':' + name for name in role_params) or 'NULL'})"
+            " AND (since IS NULL OR since <= :last) AND (until IS NULL OR until >= :first))\n"
         )
+        persons = " CROSS JOIN chosen ON chosen.person_id = trip_person.person_id"
     # The DBAPI cursor: SQLAlchemy's Row objects would cost more than the counting itself.
     cursor = connection.connection.cursor()
     try:
-        for person_id, span in cursor.execute(_TRIP_SPANS_SQL.format(persons=persons), params):
+        for person_id, span in cursor.execute(_TRIP_SPANS_SQL.format(chosen=chosen, persons=persons), params):
             masks[person_id] = mask_of(person_id, 0) | spans[span]
     finally:
         cursor.close()

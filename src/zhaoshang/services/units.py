@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError
@@ -154,9 +154,8 @@ def minimum_of(minimums: dict[tuple[str, int | None], int], role: str, unit_id: 
     return own if own is not None else minimums.get((metric, None))
 
 
-@dataclass(frozen=True)
-class MonthJudgement:
-    """How a person's month is judged (ZS201–ZS203)."""
+class MonthJudgement(NamedTuple):
+    """How a person's month is judged (ZS201–ZS203). A tuple: a city's year has tens of thousands."""
 
     post: Post  # held on the month's last day; else the last one held in the month
     judged: bool  # judged posts (principal, deputy, head) were held on every day of the month
@@ -170,6 +169,10 @@ def judge_month(posts: list[Post], first: date, last: date, minimums: dict) -> M
     A month is judged when posts of judged roles cover every day of it; where the post changed
     within the month, the minimum is the smallest of the posts' minimums (unit overrides
     included), so that no one fails because they were moved."""
+    if len(posts) == 1 and posts[0].since is None and posts[0].until is None:  # most people: one open post
+        post = posts[0]
+        judged = post.role in ROLE_METRICS
+        return MonthJudgement(post, judged, minimum_of(minimums, post.role, post.unit_id) if judged else None, False)
     first_day, last_day = first.isoformat(), last.isoformat()
     held = [post for post in posts if post.overlaps(first_day, last_day)]
     if not held:
