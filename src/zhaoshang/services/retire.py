@@ -279,7 +279,7 @@ def distinct_projects(ledger: Ledger, actor: str, first_code: str, second_code: 
             why = "投资方不同" if not same_investor else "名称并不相近"
             raise InputError(
                 f"项目：'{first['code']}' 与 '{second['code']}' {why}，ZS404 不会把它们当作重复签约，无需说明",
-                "查看重复签约提示：zs check quotas --select ZS404",
+                "查看疑似重复签约的项目：zs check quotas --select ZS404",
             )
         pair = pair_key(first["id"], second["id"])
         if connection.exec_driver_sql(

@@ -81,12 +81,14 @@ def status_on(events: list[StatusEvent], day: str) -> tuple[str, StatusEvent | N
 
 
 def stall_spans(events: list[StatusEvent]) -> list[tuple[str, str | None, str | None]]:
-    """(first day, day it ended or None, reason) of each stall: from a stall to the next event."""
+    """(first day, day it ended or None, reason) of each stall: from a stall to the next event; a
+    stall resumed the same day lasted no day and is left out."""
     spans = []
     for index, event in enumerate(events):
         if event.status == "stalled":
             following = events[index + 1] if index + 1 < len(events) else None
-            spans.append((event.since, following.since if following else None, event.reason))
+            if following is None or following.since > event.since:
+                spans.append((event.since, following.since if following else None, event.reason))
     return spans
 
 
