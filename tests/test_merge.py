@@ -70,7 +70,7 @@ def test_merge_folds_the_duplicate_into_the_project_kept(pair: Zs):
     before = _entries(pair)
     out = pair.ok("project", "merge", "P1", "P2", "--reason", "重复登记")
     assert _entries(pair) == before + 1  # one audit entry
-    assert "总投资（万元）：9,000 → 20,000" in out and "开工日期：空 → 2024-03-20" in out
+    assert "总投资（万元）：9,000 → 20,000" in out and "开工：空 → 2024-03-20" in out
     kept = json.loads(pair.ok("project", "show", "P1", "--format", "json"))
     assert (kept["signed"], kept["started"], kept["amount"], kept["unit"]) == (
         "2024-02-01",

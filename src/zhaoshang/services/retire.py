@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zhaoshang.audit import key_columns
+from zhaoshang.audit import COLUMN_LABELS, key_columns
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError
-from zhaoshang.parsing import STAGE_LABELS, STAGES, require_text, yuan_to_wan
+from zhaoshang.parsing import STAGES, require_text, yuan_to_wan
 from zhaoshang.services.alike import INVESTOR_KEY_SQL, names_alike, pair_key
 from zhaoshang.services.lookup import find_project, find_unit
 from zhaoshang.services.projects import STAGE_COLUMNS, check_stages
@@ -221,19 +221,8 @@ def merge_projects(
     return {"keep": keep["code"], "dup": dup["code"], "changes": changes, "moved": moved}
 
 
-_CHANGE_LABELS = {
-    "amount": "总投资（万元）",
-    "fixed_amount": "固投（万元）",
-    "unit_id": "责任单位",
-    "investor": "投资方",
-    "industry": "产业类别",
-    "channel": "招商方式",
-    "origin": "来源地",
-    "leader_id": "包保领导",
-    "handler_id": "专人",
-    "note": "备注",
-    **{STAGE_COLUMNS[stage]: f"{STAGE_LABELS[stage]}日期" for stage in STAGES},
-}
+# As the audit log names the columns; amounts are shown in 万元 here.
+_CHANGE_LABELS = COLUMN_LABELS | {"amount": "总投资（万元）", "fixed_amount": "固投（万元）"}
 _NAMES_SQL = {"unit_id": "SELECT name FROM unit WHERE id = :id", "leader_id": "SELECT name FROM person WHERE id = :id",
               "handler_id": "SELECT name FROM person WHERE id = :id"}  # fmt: skip
 
