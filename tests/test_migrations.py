@@ -50,6 +50,17 @@ def test_migrations_build_what_the_models_describe(zs: Zs):
     connection.close()
 
 
+def test_the_investor_key_zs404_compares_is_the_indexed_expression(zs: Zs):
+    from zhaoshang.services.alike import INVESTOR_KEY_EXPRESSION, INVESTOR_KEY_SQL
+
+    connection = sqlite3.connect(zs.db)
+    sql = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_project_investor_key'").fetchone()[0]
+    plan = connection.execute(f"EXPLAIN QUERY PLAN SELECT id FROM project WHERE {INVESTOR_KEY_SQL} = 'x'").fetchall()
+    connection.close()
+    assert INVESTOR_KEY_EXPRESSION in sql
+    assert any("ix_project_investor_key" in row[3] for row in plan)
+
+
 def test_audited_tables_are_every_table_but_the_log():
     from zhaoshang.audit import AUDITED_TABLES
     from zhaoshang.models import metadata

@@ -59,6 +59,8 @@ class Project(SQLModel, table=True):
     __table_args__ = (
         Index("ix_project_signed_on", "signed_on"),
         Index("ix_project_started_on", "started_on"),
+        # ZS404's investor key (services.alike.INVESTOR_KEY_EXPRESSION), 0003
+        Index("ix_project_investor_key", text("replace(replace(lower(investor), ' ', ''), '　', '')")),
     )
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True)

@@ -31,15 +31,6 @@ STATUS_ACTIONS = {"stalled": "project.stall", "active": "project.resume", "termi
 LIVE_SQL = "(project.terminated_on IS NULL OR project.terminated_on > :as_of)"
 
 
-def status_at_sql(column: str = "status") -> str:
-    """SQL for a column (status, reason) of `project`'s last event on or before :as_of; NULL
-    before the first (read as active). Meant for the few rows a rule flags, not for a scan."""
-    return (
-        f"(SELECT project_status.{column} FROM project_status WHERE project_status.project_id = project.id "
-        "AND project_status.since <= :as_of ORDER BY project_status.since DESC, project_status.id DESC LIMIT 1)"
-    )
-
-
 # A CTE for a scan of many projects: each project's last event on or before :as_of (projects
 # without one are absent: active). The events are few, so this is one pass over them.
 STATUS_AT_CTE = (
@@ -47,6 +38,20 @@ STATUS_AT_CTE = (
     "SELECT project_id, status, reason, row_number() OVER (PARTITION BY project_id ORDER BY since DESC, id DESC) AS n "
     "FROM project_status WHERE since <= :as_of) AS ranked WHERE n = 1)"
 )
+
+
+def stalled_at(connection: Connection, as_of: date) -> dict[int, str | None]:
+    """The projects stalled at as_of, with the reason: {project id: reason} — the stalls on or
+    before as_of with no later event by then (looked up per stall: terminations far outnumber them)."""
+    return dict(
+        connection.exec_driver_sql(
+            "SELECT stall.project_id, stall.reason FROM project_status AS stall "
+            "WHERE stall.status = 'stalled' AND stall.since <= :as_of AND NOT EXISTS ("
+            " SELECT 1 FROM project_status AS later WHERE later.project_id = stall.project_id"
+            " AND later.since <= :as_of AND (later.since > stall.since OR (later.since = stall.since AND later.id > stall.id)))",
+            {"as_of": as_of.isoformat()},
+        ).all()
+    )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""People and projects over time: posts, dated status events, distinct pairs, retired projects.
+"""People and projects over time: posts, dated status events, distinct pairs, retired projects;
+an index on the investor key ZS404 compares.
 
 Revision ID: 0003
 Revises: 0002
@@ -68,10 +69,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_retired_project"),
     )
     op.create_index("ix_retired_project_code", "retired_project", ["code"])
+    # ZS404 looks for the year's investors among all projects by this key (case and spaces ignored).
+    op.execute("CREATE INDEX ix_project_investor_key ON project (replace(replace(lower(investor), ' ', ''), '　', ''))")
     op.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX ix_project_investor_key")
     for table in ("retired_project", "project_distinct", "project_status", "person_post"):
         op.drop_table(table)
     op.execute("PRAGMA user_version = 2")
