@@ -89,6 +89,8 @@ def test_merge_folds_the_duplicate_into_the_project_kept(pair: Zs):
     assert (signed["actual"], "剔除" in signed["message"]) == (1, False)
     assert "审计核对通过" in pair.ok("audit", "verify")
     assert "合并重复项目" in pair.ok("audit", "log", "--project", "P1")
+    pair.ok("project", "edit", "P1", "--code", "XM2024001")  # a new code: the merged one follows it
+    assert "已并入项目 XM2024001" in pair("project", "show", "P2").stderr
 
 
 def test_merge_takes_the_unit_of_the_earlier_signing_unless_told(pair: Zs, tmp_path):

@@ -287,9 +287,15 @@ def edit_project(ledger: Ledger, actor: str, code: str, fields: ProjectFields) -
         values = resolve_fields(writer.connection, fields)
         if not values:
             raise InputError("修改项目：没有给出要修改的字段", "例如：zs project edit 编号 --amount 2亿")
-        if values.get("code", project["code"]) != project["code"]:
+        renamed = values.get("code", project["code"]) != project["code"]
+        if renamed:
             _check_code_free(writer.connection, values["code"])
         check_stages(project | values)
+        if renamed:  # the codes merged into it still say where they went
+            for (retired_id,) in writer.connection.exec_driver_sql(
+                "SELECT id FROM retired_project WHERE merged_into = :code", {"code": project["code"]}
+            ).all():
+                writer.update("retired_project", {"id": retired_id}, {"merged_into": values["code"]})
         return writer.update("project", {"id": project["id"]}, values)
 
 
