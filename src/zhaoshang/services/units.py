@@ -199,7 +199,6 @@ def judge_month(posts: list[Post], first: date, last: date, minimums: dict) -> M
 # --- persons --------------------------------------------------------------------------------
 
 _DATE_FIELDS = {"since": "任职起始日期（--since）", "until": "任职截止日期（--until）"}
-_PERSON_HINT = "查看人员及任职：zs person show 姓名"
 
 
 def _optional_date(value: str | None, field: str) -> date | None:
