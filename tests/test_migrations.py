@@ -12,12 +12,13 @@ from conftest import Zs
 from zhaoshang.db import APPLICATION_ID, SCHEMA_VERSION, Ledger, make_engine, run_migrations
 
 
-def _ledger_at_first_migration(path: Path) -> Ledger:
+def _ledger_at(path: Path, revision: str = "0001") -> Ledger:
+    """A ledger as the release of that schema left it (by default the first)."""
     engine = make_engine(path)
     with engine.connect() as connection:
         connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.commit()
-    run_migrations(engine, "0001")
+    run_migrations(engine, revision)
     return Ledger(path, engine)
 
 
@@ -70,7 +71,7 @@ def test_audited_tables_are_every_table_but_the_log():
 
 def test_a_ledger_from_the_first_migration_upgrades_without_losing_a_row(tmp_path: Path):
     db = tmp_path / "old.sqlite"
-    old = _ledger_at_first_migration(db)
+    old = _ledger_at(db)
     with old.write("老版本", "init") as writer:
         unit = writer.insert("unit", {"name": "开发区", "kind": "zone"})
         person = writer.insert("person", {"name": "张三", "unit_id": unit, "role": "head"})
@@ -108,7 +109,7 @@ def test_several_commands_meeting_an_old_ledger_upgrade_it_once(tmp_path: Path):
     import threading
 
     db = tmp_path / "old.sqlite"
-    _ledger_at_first_migration(db).close()
+    _ledger_at(db).close()
     errors: list[BaseException] = []
 
     def open_it() -> None:
@@ -133,7 +134,7 @@ def test_a_restored_old_copy_upgrades_again_keeping_both_copies(tmp_path: Path):
     import shutil
 
     db = tmp_path / "old.sqlite"
-    _ledger_at_first_migration(db).close()
+    _ledger_at(db).close()
     Ledger.open(db).close()
     shutil.copy(tmp_path / "old.sqlite.v1.bak", db)  # a clerk restores the copy
     Ledger.open(db).close()
@@ -141,21 +142,11 @@ def test_a_restored_old_copy_upgrades_again_keeping_both_copies(tmp_path: Path):
     assert "审计核对通过" in Zs(db).ok("audit", "verify")
 
 
-def _ledger_at_second_migration(path: Path) -> Ledger:
-    """A ledger as the release before posts and dated statuses (schema 2) left it."""
-    engine = make_engine(path)
-    with engine.connect() as connection:
-        connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-        connection.commit()
-    run_migrations(engine, "0002")
-    return Ledger(path, engine)
-
-
 def test_a_ledger_of_schema_2_gets_posts_and_dated_statuses_from_its_audit_log(tmp_path: Path):
     from datetime import datetime, timedelta, timezone
 
     db = tmp_path / "v2.sqlite"
-    old = _ledger_at_second_migration(db)
+    old = _ledger_at(db, "0002")  # the release before posts and dated statuses
 
     def on(day: str) -> None:  # the day the old release wrote the next entry
         old.clock = lambda: datetime.fromisoformat(f"{day}T10:00:00").replace(tzinfo=timezone(timedelta(hours=8)))
