@@ -7,7 +7,9 @@ generated rows go in through one `ledger.write` transaction with `executemany` �
 records every row in the audit entry, which for 500,000 rows would be a log entry of
 hundreds of MB, so the bulk rows bypass it (as in bench_trip_days.py). Projects and trips
 span 2015 to 2024-10-31, ten years of a city (design §4), one project in a hundred entered
-twice (ZS404, counted once by ZS101–ZS105); `--one-year` puts all the trips
+twice (ZS404, counted once by ZS101–ZS105); every person has a post, one in ten moved to another
+post in 2024 (ZS201–ZS203 judge them by both); stalls and terminations are dated status events as
+`zs project stall|terminate --on` write them; `--one-year` puts all the trips
 in January–October 2024 instead, the worst case for the trip rules. Then runs, as a subprocess,
 
     zs check quotas --as-of 2024-10-31 --format json
@@ -64,12 +66,38 @@ def _project_rows(rng: random.Random, count: int, unit_ids: list[int], person_id
         waited = (started or signed or AS_OF) < date(2024, 1, 1) and not (included if started else started)
         if waited and rng.random() < 0.95:
             status = "terminated"  # the bureau cleans up what waited for years (（十九） 及时整治停滞项目)
+        # the day of the stall or termination: some time after the last stage, by AS_OF (one in fifty later:
+        # counted at AS_OF, as a termination after the day is)
+        status_on = min(
+            (started or signed or date(2015, 1, 1)) + timedelta(days=rng.randrange(30, 900)),
+            date(2024, 12, 31) if rng.random() < 0.02 else AS_OF,
+        )
         handler = rng.choice(person_ids) if rng.random() < 0.97 else None
         rows.append(
             (number, f"B{number:06d}", name, rng.choice(unit_ids), amount, investor,
-             rng.choice(INDUSTRIES), handler, *(d.isoformat() if d else None for d in (signed, started, included, producing)), status)
+             rng.choice(INDUSTRIES), handler, *(d.isoformat() if d else None for d in (signed, started, included, producing)), status,
+             status_on.isoformat() if status == "terminated" else None, status_on.isoformat())
         )  # fmt: skip
     return rows
+
+
+def _person_rows(rng: random.Random, persons: int, unit_ids: list[int]) -> tuple[list[tuple], list[tuple]]:
+    """Persons (their row repeats the latest post) and posts: one in ten moved in 2024 to another unit and role."""
+    people, posts = [], []
+    for number in range(1, persons + 1):
+        unit, role = rng.choice(unit_ids), rng.choice(ROLES)
+        if rng.random() < 0.1:
+            moved = _day(rng, date(2024, 1, 2), AS_OF)
+            new_unit, new_role = rng.choice(unit_ids), rng.choice(ROLES)
+            posts += [
+                (number, unit, role, None, (moved - timedelta(days=1)).isoformat()),
+                (number, new_unit, new_role, moved.isoformat(), None),
+            ]
+            unit, role = new_unit, new_role
+        else:
+            posts.append((number, unit, role, None, None))
+        people.append((number, f"人员{number}", unit, role))
+    return people, posts
 
 
 def build(path: Path, projects: int, persons: int, trips: int, one_year: bool = False, seed: int = 2024) -> None:
@@ -80,14 +108,19 @@ def build(path: Path, projects: int, persons: int, trips: int, one_year: bool = 
         for number in range(1, 6):
             writer.insert("unit", {"name": f"第{number}街道", "kind": "street"})
         unit_ids = [row[0] for row in sql("SELECT id FROM unit")]
-        sql(
-            "INSERT INTO person (id, name, unit_id, role) VALUES (?, ?, ?, ?)",
-            [(number, f"人员{number}", rng.choice(unit_ids), rng.choice(ROLES)) for number in range(1, persons + 1)],
-        )
+        people, posts = _person_rows(rng, persons, unit_ids)
+        sql("INSERT INTO person (id, name, unit_id, role) VALUES (?, ?, ?, ?)", people)
+        sql("INSERT INTO person_post (person_id, unit_id, role, since, until) VALUES (?, ?, ?, ?, ?)", posts)
+        project_rows = _project_rows(rng, projects, unit_ids, list(range(1, persons + 1)))
         sql(
             "INSERT INTO project (id, code, name, unit_id, amount, investor, industry, handler_id, "
-            "signed_on, started_on, included_on, producing_on, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            _project_rows(rng, projects, unit_ids, list(range(1, persons + 1))),
+            "signed_on, started_on, included_on, producing_on, status, terminated_on) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [row[:-1] for row in project_rows],
+        )
+        sql(
+            "INSERT INTO project_status (project_id, status, since, reason) VALUES (?, ?, ?, '基准测试')",
+            [(row[0], row[12], row[14]) for row in project_rows if row[12] != "active"],
         )
         trip_rows, links = [], []
         for trip_id in range(1, trips + 1):

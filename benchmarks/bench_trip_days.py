@@ -4,7 +4,8 @@
 
 Builds a temporary ledger (`zs init`, then bulk inserts inside one write transaction:
 the rows are generated, not typed, so they bypass the per-row audit of the Writer) and
-prints the best of several timings of the year's count, and of `minimums_for_year`.
+prints the best of several timings of the year's count, and of the year's posts judged month
+by month (`judge_month`, what ZS201–ZS203 do for every person).
 It also times the all-SQL way this count was first made (a sweep with a window function,
 `SWEEP_SQL` below) and checks that both give the same figures: the bitmask in Python was
 kept because it was about three times faster.
@@ -19,8 +20,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from zhaoshang.parsing import month_bounds
 from zhaoshang.services.setup import init_ledger
-from zhaoshang.services.trips import minimums_for_year, trip_days_by_month
+from zhaoshang.services.trips import trip_days_by_month
+from zhaoshang.services.units import judge_month, posts_by_person, trip_minimums
 
 YEAR = 2024
 
@@ -68,9 +71,12 @@ def build(path: Path, persons: int, trips: int, seed: int = 2024) -> None:
     with ledger.write("bench", "bench.load") as writer:
         connection = writer.connection
         unit_ids = [row[0] for row in connection.exec_driver_sql("SELECT id FROM unit")]
+        people = [
+            (number, f"人员{number}", rng.choice(unit_ids), rng.choice(ROLES)) for number in range(1, persons + 1)
+        ]
+        connection.exec_driver_sql("INSERT INTO person (id, name, unit_id, role) VALUES (?, ?, ?, ?)", people)
         connection.exec_driver_sql(
-            "INSERT INTO person (id, name, unit_id, role) VALUES (?, ?, ?, ?)",
-            [(number, f"人员{number}", rng.choice(unit_ids), rng.choice(ROLES)) for number in range(1, persons + 1)],
+            "INSERT INTO person_post (person_id, unit_id, role) VALUES (?, ?, ?)", [row[:1] + row[2:] for row in people]
         )
         trip_rows, link_rows = [], []
         for trip_id in range(1, trips + 1):
@@ -124,10 +130,19 @@ def main() -> None:
             )
             print(f"the same in SQL alone (sweep with a window function): {wall:.3f} s wall, {cpu:.3f} s CPU; "
                   f"same figures: {swept == days}")  # fmt: skip
-            wall, cpu, minimums = best_of(options.repeat, lambda: minimums_for_year(connection, YEAR))
-            print(
-                f"minimums_for_year {YEAR}: {wall:.3f} s wall; {sum(value is not None for value in minimums.values())} persons with a minimum"
-            )
+
+            def judge_year() -> int:
+                posts = posts_by_person(connection, date(YEAR, 1, 1), date(YEAR, 12, 31))
+                minimums = trip_minimums(connection, YEAR)
+                return sum(
+                    1
+                    for month in range(1, 13)
+                    for person_posts in posts.values()
+                    if (judged := judge_month(person_posts, *month_bounds(YEAR, month), minimums)) and judged.judged
+                )
+
+            wall, cpu, judged = best_of(options.repeat, judge_year)
+            print(f"posts judged month by month {YEAR}: {wall:.3f} s wall; {judged} person-months judged")
         ledger.close()
 
 

@@ -38,7 +38,9 @@ def test_json_is_design_section_3(behind):
     report = _json(behind, "--as-of", "2024-03-31")
     assert set(report) == {"as_of", "year", "progress", "ok", "results", "summary"}
     assert (report["as_of"], report["year"], report["progress"], report["ok"]) == ("2024-03-31", 2024, 0.25, False)
-    assert all(set(result) == RESULT_KEYS for result in report["results"])
+    # design §5.1 adds `projects` to ZS403 and ZS404, `person_id` and `unit` to each person's result
+    added = {"ZS403": {"projects"}, "ZS404": {"projects"}}
+    assert all(set(result) == RESULT_KEYS | added.get(result["code"], set()) for result in report["results"])
     zs101 = next(result for result in report["results"] if result["code"] == "ZS101")
     assert {key: zs101[key] for key in ("title", "clause", "severity", "subject", "period", "actual", "target", "expected", "status", "passed")} == {
         "title": "签约亿元以上项目", "clause": "（四）", "severity": "error", "subject": None, "period": "2024",
@@ -214,11 +216,21 @@ def test_rules_lists_every_rule(zs):
 
 
 def test_a_year_without_targets_is_not_judged_and_says_how_to_set_them(behind):
-    # zs init seeded 2024 only: in 2025 nothing has a target, so nothing can fail
+    # zs init seeded 2024 only: in 2025 nothing but the standing duties (ZS402, ZS403: they carry
+    # 2024's values over, design §5.1) has a target, so nothing else can fail
     result = behind("check", "quotas", "--as-of", "2025-03-31", "--format", "json")
     report = json.loads(result.stdout)
-    assert result.exit_code == 0 and report["ok"] is True
-    assert {r["status"] for r in report["results"]} <= {"no_data", "met"}
+    standing = [r for r in report["results"] if r["code"] in ("ZS402", "ZS403")]
+    assert all("沿用2024年" in r["message"] for r in standing)
+    # the project signed on 2024-03-01 still has no handler (ZS402) and has waited 395 days > 180 to
+    # start (ZS403): the standing duties fail, and only they
+    assert [r["code"] for r in report["results"] if not r["passed"]] == ["ZS402", "ZS403"]
+    assert result.exit_code == 1 and report["ok"] is False
+    assert {r["status"] for r in report["results"] if r["code"] not in ("ZS402", "ZS403")} <= {
+        "no_data",
+        "met",
+        "in_progress",  # ZS301–ZS304 before the year's first figure is due
+    }
     zs101 = next(r for r in report["results"] if r["code"] == "ZS101")
     assert (
         zs101["status"] == "no_data" and "zs target set ZS101" in zs101["message"] and "--year 2025" in zs101["message"]

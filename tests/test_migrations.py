@@ -12,12 +12,13 @@ from conftest import Zs
 from zhaoshang.db import APPLICATION_ID, SCHEMA_VERSION, Ledger, make_engine, run_migrations
 
 
-def _ledger_at_first_migration(path: Path) -> Ledger:
+def _ledger_at(path: Path, revision: str = "0001") -> Ledger:
+    """A ledger as the release of that schema left it (by default the first)."""
     engine = make_engine(path)
     with engine.connect() as connection:
         connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.commit()
-    run_migrations(engine, "0001")
+    run_migrations(engine, revision)
     return Ledger(path, engine)
 
 
@@ -50,6 +51,17 @@ def test_migrations_build_what_the_models_describe(zs: Zs):
     connection.close()
 
 
+def test_the_investor_key_zs404_compares_is_the_indexed_expression(zs: Zs):
+    from zhaoshang.services.alike import INVESTOR_KEY_EXPRESSION, INVESTOR_KEY_SQL
+
+    connection = sqlite3.connect(zs.db)
+    sql = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_project_investor_key'").fetchone()[0]
+    plan = connection.execute(f"EXPLAIN QUERY PLAN SELECT id FROM project WHERE {INVESTOR_KEY_SQL} = 'x'").fetchall()
+    connection.close()
+    assert INVESTOR_KEY_EXPRESSION in sql
+    assert any("ix_project_investor_key" in row[3] for row in plan)
+
+
 def test_audited_tables_are_every_table_but_the_log():
     from zhaoshang.audit import AUDITED_TABLES
     from zhaoshang.models import metadata
@@ -59,7 +71,7 @@ def test_audited_tables_are_every_table_but_the_log():
 
 def test_a_ledger_from_the_first_migration_upgrades_without_losing_a_row(tmp_path: Path):
     db = tmp_path / "old.sqlite"
-    old = _ledger_at_first_migration(db)
+    old = _ledger_at(db)
     with old.write("老版本", "init") as writer:
         unit = writer.insert("unit", {"name": "开发区", "kind": "zone"})
         person = writer.insert("person", {"name": "张三", "unit_id": unit, "role": "head"})
@@ -97,7 +109,7 @@ def test_several_commands_meeting_an_old_ledger_upgrade_it_once(tmp_path: Path):
     import threading
 
     db = tmp_path / "old.sqlite"
-    _ledger_at_first_migration(db).close()
+    _ledger_at(db).close()
     errors: list[BaseException] = []
 
     def open_it() -> None:
@@ -122,9 +134,82 @@ def test_a_restored_old_copy_upgrades_again_keeping_both_copies(tmp_path: Path):
     import shutil
 
     db = tmp_path / "old.sqlite"
-    _ledger_at_first_migration(db).close()
+    _ledger_at(db).close()
     Ledger.open(db).close()
     shutil.copy(tmp_path / "old.sqlite.v1.bak", db)  # a clerk restores the copy
     Ledger.open(db).close()
     assert (tmp_path / "old.sqlite.v1.2.bak").exists()
     assert "审计核对通过" in Zs(db).ok("audit", "verify")
+
+
+def test_a_ledger_of_schema_2_gets_posts_and_dated_statuses_from_its_audit_log(tmp_path: Path):
+    from datetime import datetime, timedelta, timezone
+
+    db = tmp_path / "v2.sqlite"
+    old = _ledger_at(db, "0002")  # the release before posts and dated statuses
+
+    def on(day: str) -> None:  # the day the old release wrote the next entry
+        old.clock = lambda: datetime.fromisoformat(f"{day}T10:00:00").replace(tzinfo=timezone(timedelta(hours=8)))
+
+    # What the release of schema 2 wrote: persons with their one post, statuses on the project row.
+    on("2024-01-02")
+    with old.write("老版本", "init") as writer:
+        zone = writer.insert("unit", {"name": "开发区", "kind": "zone"})
+        office = writer.insert("unit", {"name": "区政府办公室", "kind": "leadership"})
+        for year_target in (("ZS101", "117"), ("ZS102", "79"), ("ZS104", "0.75"), ("ZS105", "0.8")):
+            writer.insert("target", {"year": 2024, "metric": year_target[0], "unit_id": None, "value": year_target[1]})
+        writer.insert("person", {"name": "张三", "unit_id": zone, "role": "head", "since": "2024-02-01"})
+        writer.insert("person", {"name": "李四", "unit_id": office, "role": "deputy", "until": "2024-05-31"})
+        for number in range(1, 6):
+            writer.insert("project", {"code": f"P{number}", "name": f"项目{number}", "unit_id": zone,
+                                      "amount": 200_000_000, "signed_on": "2024-01-10", "status": "active"})  # fmt: skip
+    for day, action, code, values in (
+        ("2024-03-01", "project.stall", "P5", {"status": "stalled", "status_reason": "资金未到位"}),
+        ("2024-04-01", "project.resume", "P5", {"status": "active", "status_reason": None}),
+        ("2024-04-02", "project.stall", "P1", {"status": "stalled", "status_reason": "土地未交付"}),
+        ("2024-06-15", "project.terminate", "P2", {"status": "terminated", "status_reason": "撤资"}),  # no date given
+        ("2024-07-01", "project.terminate", "P3", {"status": "terminated", "status_reason": "撤资",
+                                                   "terminated_on": "2024-03-01"}),  # entered late, dated
+        ("2024-05-05", "project.import", "台账.xlsx", {"status": "stalled", "status_reason": "停工"}),  # P4 by import
+    ):  # fmt: skip
+        on(day)
+        target = "P4" if action == "project.import" else code
+        with old.write("老版本", action, subject=code) as writer:
+            project_id = writer.connection.exec_driver_sql(
+                "SELECT id FROM project WHERE code = :c", {"c": target}
+            ).scalar()
+            writer.update("project", {"id": project_id}, values)
+    old.close()
+
+    zs = Zs(db)
+    assert "审计核对通过" in zs.ok("audit", "verify")  # the upgrade explains every row it made
+    posts = json.loads(zs.ok("person", "show", "张三", "--format", "json"))["posts"]
+    assert posts == [
+        {"unit": "开发区", "role": "head", "role_label": "单位主要负责同志", "since": "2024-02-01", "until": None}
+    ]
+    assert json.loads(zs.ok("person", "show", "李四", "--format", "json"))["posts"][0]["until"] == "2024-05-31"
+
+    def history(code: str) -> list[tuple]:
+        shown = json.loads(zs.ok("project", "show", code, "--format", "json"))
+        return [(event["status"], event["since"]) for event in shown["status_history"]]
+
+    assert history("P1") == [("stalled", "2024-04-02")]
+    assert history("P2") == [("terminated", "2024-06-15")]  # dated by its entry
+    assert json.loads(zs.ok("project", "show", "P2", "--format", "json"))["terminated"] == "2024-06-15"
+    assert history("P3") == [("terminated", "2024-03-01")]  # its own date
+    assert history("P4") == [("stalled", "2024-05-05")]
+    assert history("P5") == [("stalled", "2024-03-01"), ("active", "2024-04-01")]
+
+    def signed(as_of: str) -> int:
+        report = json.loads(zs("check", "quotas", "--as-of", as_of, "--select", "ZS101", "--format", "json").stdout)
+        return report["results"][0]["actual"]
+
+    assert (signed("2024-02-29"), signed("2024-06-14"), signed("2024-06-15")) == (5, 4, 3)  # P3 from 03-01, P2 06-15
+    march = json.loads(zs.ok("report", "monthly", "--month", "2024-03", "--format", "json"))
+    assert [(w["project"], w["since"]) for w in march["warnings"] if w["kind"] == "stalled"] == [("P5", "2024-03-01")]
+    # one upgrade entry holds what it created and changed
+    connection = sqlite3.connect(db)
+    action, changes = connection.execute("SELECT action, changes FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    connection.close()
+    tables = sorted({change["table"] for change in json.loads(changes)})
+    assert (action, tables) == ("upgrade", ["person_post", "project", "project_status"])

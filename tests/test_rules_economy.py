@@ -38,7 +38,8 @@ def test_zs302_growth_is_judged_as_it_stands(book):  # noqa: F811
 
 def test_an_indicator_without_a_figure_this_year_is_no_data(book):  # noqa: F811
     book.indicator("investment_pull", "40", "2023-12")  # last year's
-    result = book.result("ZS304", "2024-03-31")
+    # 1–2月 comes out around 20 March: by April its absence is a gap (before April: in progress, design §5.1)
+    result = book.result("ZS304", "2024-04-30")
     assert (result.status, result.passed, result.actual) == ("no_data", True, None)
 
 
@@ -78,3 +79,42 @@ def test_zs401_both_meetings_every_finished_month(book):  # noqa: F811
         ("2024-03", "ZS401.dispatch"): "in_progress",  # March is not over
         ("2024-03", "ZS401.project"): "met",
     }
+
+
+# --- judged at the data month (design §5.1) ----------------------------------------------------
+
+
+def test_january_and_february_come_as_one_figure_stored_as_february(book):  # noqa: F811
+    book.indicator("output", "50亿", "2024-02")
+    result = book.result("ZS303", "2024-03-31")
+    # 500,000万 against 3,300,000 × 2/12 = 550,000: behind, judged at its own month
+    assert (result.period, result.actual, result.expected, result.status) == ("2024-02", 500_000, 550_000, "behind")
+    assert result.message.startswith("规上工业总产值1–2月累计")
+
+
+def test_before_the_first_figure_is_due_none_is_in_progress(book):  # noqa: F811
+    # 1–2月 comes out around 20 March: through March, no figure is not yet a gap
+    march = book.result("ZS301", "2024-03-31")
+    assert (march.status, march.passed) == ("in_progress", True)
+    assert book.result("ZS301", "2024-04-01").status == "no_data"
+
+
+def test_a_figure_more_than_two_months_old_is_stale(book):  # noqa: F811
+    book.indicator("new_enterprises", "9", "2024-04")
+    # July − April = 3 months: stale, named; June − April = 2: still judged (9 ≥ 20 × 4/12 = 6.67)
+    stale = book.result("ZS301", "2024-07-31")
+    assert (stale.status, stale.passed, stale.period) == ("no_data", True, "2024-04")
+    assert "数据只到2024年4月" in stale.message
+    assert book.result("ZS301", "2024-06-30").status == "on_track"
+
+
+def test_a_year_ends_in_progress_without_december_and_never_met(book):  # noqa: F811
+    book.indicator("output", "400亿", "2024-10")  # above the year's 330亿 already
+    year_end = book.result("ZS303", "2024-12-31")
+    assert (year_end.status, year_end.passed, year_end.period) == ("in_progress", True, "2024-10")
+    assert "12月数据尚未登记" in year_end.message
+    book.indicator("output", "400亿", "2024-12")
+    assert book.result("ZS303", "2024-12-31").status == "met"  # December's figure is the year's
+    # with only September's growth (December − September = 3 months) the year end is stale, not judged
+    book.indicator("value_added_growth", "12", "2024-09")
+    assert book.result("ZS302", "2024-12-31").status == "no_data"

@@ -16,7 +16,7 @@ def signings(book):  # noqa: F811
     book.project("B 差一万", amount="9999万", signed="2024-02-11")  # 9,999万: does not
     book.project("C 去年签约", amount="1亿", signed="2023-12-31")  # previous year
     book.project("D 四月签约", amount="2亿", signed="2024-04-01")  # after 2024-03-31
-    book.project("E 已终止", amount="3亿", signed="2024-03-01", terminated=True)  # terminated: never
+    book.project("E 已终止", amount="3亿", signed="2024-03-01", terminated="2024-03-15")  # terminated: not counted
     book.project("F 当天签约", amount="1.5亿", signed="2024-03-31")  # on as_of
     book.target("ZS101", "8")
     return book
@@ -67,7 +67,7 @@ def starts(book):  # noqa: F811
     book.project("P3 今年签约四月开工", amount="1亿", signed="2024-01-20", started="2024-04-10")
     book.project("P4 去年开工", amount="1亿", signed="2023-05-01", started="2023-06-01")
     book.project("P5 不足一亿", amount="9999万", signed="2024-01-05", started="2024-03-01")
-    book.project("P6 已终止", amount="5亿", signed="2024-02-01", started="2024-02-15", terminated=True)
+    book.project("P6 已终止", amount="5亿", signed="2024-02-01", started="2024-02-15", terminated="2024-03-01")
     return book
 
 
@@ -134,7 +134,7 @@ def test_zs402_every_signed_project_until_it_produces_has_a_handler(book):  # no
     book.project("有专人", signed="2024-01-10", handler="张三")
     missing = book.project("无专人", signed="2024-01-11")
     book.project("在谈无专人")  # not signed: not counted
-    book.project("终止无专人", signed="2024-01-12", terminated=True)
+    book.project("终止无专人", signed="2024-01-12", terminated="2024-02-01")
     book.project("已投产无专人", signed="2023-01-12", started="2023-03-01", producing="2024-01-01")
     result = book.result("ZS402", "2024-03-31")
     assert result.actual == Fraction(1, 2)
@@ -150,11 +150,12 @@ def test_zs403_stalled_projects_with_the_days_they_waited(book):  # noqa: F811
     unincluded = book.project("开工91天未纳统", signed="2024-03-01", started="2024-04-01")
     book.project("开工90天未纳统", signed="2024-03-01", started="2024-04-02")
     book.project("已纳统", signed="2024-01-01", started="2024-03-01", included="2024-05-01")
-    book.project("已终止", signed="2023-01-01", terminated=True)
+    book.project("已终止", signed="2023-01-01", terminated="2023-06-01")
     results = book.results("ZS403", "2024-07-01")
-    assert [(r.subject, r.actual, r.target, r.facts["waiting"]) for r in results] == [
-        (unstarted, 181, 180, "unstarted"),
-        (unincluded, 91, 90, "unincluded"),
+    # subject: the responsible unit; the project's code under `projects` (design §5.1)
+    assert [(r.subject, r.to_json()["projects"], r.actual, r.target, r.facts["waiting"]) for r in results] == [
+        ("开发区", [unstarted], 181, 180, "unstarted"),
+        ("开发区", [unincluded], 91, 90, "unincluded"),
     ]
     assert all(r.status == "behind" and r.severity == "warning" for r in results)
     assert "已181天" in results[0].message
@@ -163,7 +164,7 @@ def test_zs403_stalled_projects_with_the_days_they_waited(book):  # noqa: F811
 def test_zs403_none_stalled_is_one_met_result(book):  # noqa: F811
     book.project("刚签约", signed="2024-06-01")
     [result] = book.results("ZS403", "2024-07-01")
-    assert (result.subject, result.status) == (None, "met")
+    assert (result.subject, result.status, result.to_json()["projects"]) == (None, "met", [])
 
 
 @pytest.mark.parametrize(
@@ -216,18 +217,22 @@ def test_zs404_the_same_project_signed_twice(book):  # noqa: F811
     book.project("智能装备产业园", signed="2024-01-01", investor="丙公司")
     book.project("智能装备产业园", signed="2024-02-01", investor="丁公司")  # another investor
     book.project("汽车零部件项目", signed="2024-01-01", investor="戊公司")
-    book.project("汽车零部件", signed="2024-02-01", investor="戊公司", terminated=True)  # terminated
+    book.project("汽车零部件", signed="2024-02-01", investor="戊公司", terminated="2024-02-15")  # terminated
     book.project("老项目", signed="2022-01-01", investor="己公司")
     book.project("老项目", signed="2023-01-01", investor="己公司")  # neither signing in 2024
     results = book.results("ZS404", "2024-03-31")
-    assert [(r.subject, r.actual, r.status) for r in results] == [(f"{first}、{second}", 2, "behind")]
-    assert f"只计最早签约的{first}一次" in results[0].message
+    # subject: the unit of the earliest signing; the codes, in signing order, under `projects` (design §5.1)
+    assert [(r.subject, r.to_json()["projects"], r.actual, r.status) for r in results] == [
+        ("开发区", [first, second], 2, "behind")
+    ]
+    assert "按一个项目计入开发区" in results[0].message
+    assert f"zs project merge {first} {second}" in results[0].message
 
 
 def test_zs404_none_is_one_met_result(book):  # noqa: F811
     book.project("新能源电池项目", signed="2024-01-01", investor="甲公司")
     [result] = book.results("ZS404", "2024-03-31")
-    assert (result.subject, result.status) == (None, "met")
+    assert (result.subject, result.status, result.to_json()["projects"]) == (None, "met", [])
 
 
 # --- a project signed twice is counted once in ZS101–ZS105 (（十六） 避免包装项目) -------------
@@ -241,9 +246,9 @@ def test_zs101_counts_two_alike_signings_of_one_investor_once(book):  # noqa: F8
     # three signings, the second of 甲公司's is left out: 2
     assert (result.actual, result.facts) == (2, {"duplicates": 1})
     assert result.message.startswith("完成2个（已剔除重复签约1个），年度目标117个")
-    # ZS404 still flags the pair, naming the signing that counts
+    # ZS404 still flags the pair, the earliest signing first
     [flag] = book.results("ZS404", "2024-03-31")
-    assert flag.status == "behind" and f"只计最早签约的{first}一次" in flag.message
+    assert flag.status == "behind" and flag.to_json()["projects"][0] == first
 
 
 def test_the_same_name_signed_by_different_investors_counts_twice(book):  # noqa: F811
@@ -285,9 +290,9 @@ def test_a_resigning_of_last_years_project_is_left_out_and_a_tie_keeps_the_first
     result = book.result("ZS101", "2024-03-31")
     # 2024 signings: 光伏组件, 储能电站项目, 储能电站; the first and the last are later signings: 1 counted
     assert (result.actual, result.facts["duplicates"]) == (1, 2)
-    assert sorted(r.subject for r in book.results("ZS404", "2024-03-31")) == sorted(
-        [f"{last_year}、{again}", f"{kept}、{twin}"]
+    assert sorted(r.to_json()["projects"] for r in book.results("ZS404", "2024-03-31")) == sorted(
+        [[last_year, again], [kept, twin]]
     )
-    # the bureau terminates the old entry (how ZS404 is resolved): the 2024 signing now counts
-    set_status(book.ledger, "测试员", last_year, "terminated", "与2024年签约合并")
+    # the bureau terminates the old entry before the new signing: the 2024 signing now counts on its own
+    set_status(book.ledger, "测试员", last_year, "terminated", "与2024年签约合并", "2024-01-19")
     assert book.result("ZS101", "2024-03-31").actual == 2

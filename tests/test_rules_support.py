@@ -29,12 +29,13 @@ class Book:
         self.ledger = ledger
 
     def project(
-        self, name: str, amount: str = "1亿", unit: str = "开发区", terminated: bool = False, **fields: str
+        self, name: str, amount: str = "1亿", unit: str = "开发区", terminated: str | None = None, **fields: str
     ) -> str:
-        """Add a project (fields: signed, started, included, producing, investor, handler …); returns its code."""
+        """Add a project (fields: signed, started, included, producing, investor, handler …), terminated
+        on the day `terminated` if given; returns its code."""
         code = add_project(self.ledger, ACTOR, ProjectFields(name=name, unit=unit, amount=amount, **fields))
         if terminated:
-            set_status(self.ledger, ACTOR, code, "terminated", "测试终止")
+            set_status(self.ledger, ACTOR, code, "terminated", "测试终止", terminated)
         return code
 
     def projects(self, count: int, signed: str, started: str | None = None, amount_yuan: int = 100_000_000) -> None:

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from zhaoshang.db import Ledger
-from zhaoshang.services.trips import PersonTripDays, minimums_for_year, shortfalls_first, trip_days_by_month
+from zhaoshang.services.trips import PersonTripDays, shortfalls_first, trip_days_by_month
+from zhaoshang.services.units import minimum_of, trip_minimums
 
 
 def days_of(zs, month, *options):
@@ -79,7 +80,8 @@ def test_minimums_by_role_with_a_unit_override(leaders):
     trip(leaders, "赵主任", start="2024-03-01", end="2024-03-05")  # 5 ≥ 5
     trip(leaders, "钱主任", start="2024-03-01", end="2024-03-10")  # 10 ≥ 10 (开发区's own minimum)
     rows = json.loads(leaders.ok("trip", "days", "--month", "2024-03", "--format", "json"))
-    assert all(set(row) == {"person", "unit", "role", "days", "minimum", "passed"} for row in rows)
+    # person_id tells namesakes apart (design §5.1)
+    assert all(set(row) == {"person", "person_id", "unit", "role", "days", "minimum", "passed"} for row in rows)
     outcome = {row["person"]: (row["unit"], row["role"], row["days"], row["minimum"], row["passed"]) for row in rows}
     assert outcome == {
         "王书记": ("区委办公室", "principal", 7, 7, True),
@@ -99,14 +101,16 @@ def test_minimums_come_from_the_years_targets_and_a_unit_row_wins(leaders):
         writer.insert("target", {"year": 2024, "metric": "ZS203", "unit_id": unit_id, "value": "6"})
         writer.insert("target", {"year": 2025, "metric": "ZS203", "unit_id": None, "value": "4.5"})
     with ledger.read() as connection:
-        names = dict(connection.exec_driver_sql("SELECT name, id FROM person").all())
-        in_2024 = minimums_for_year(connection, 2024)
-        in_2025 = minimums_for_year(connection, 2025)
-    assert {name: in_2024[person_id] for name, person_id in names.items()} == {
+        # each person's only post: their role in their unit
+        posts = {name: (role, unit_id) for name, role, unit_id in connection.exec_driver_sql(
+            "SELECT person.name, person_post.role, person_post.unit_id FROM person JOIN person_post ON person_id = person.id")}  # fmt: skip
+        in_2024 = {name: minimum_of(trip_minimums(connection, 2024), *post) for name, post in posts.items()}
+        in_2025 = {name: minimum_of(trip_minimums(connection, 2025), *post) for name, post in posts.items()}
+    assert in_2024 == {
         "王书记": 7, "李区长": 14, "张镇长": 10, "赵主任": 6, "钱主任": 10, "孙科员": None,
     }  # fmt: skip
     # 2025: heads get the district's 4.5 rounded up to whole days (5); no ZS201/ZS202 row: None
-    assert {name: in_2025[person_id] for name, person_id in names.items()} == {
+    assert in_2025 == {
         "王书记": None, "李区长": None, "张镇长": 5, "赵主任": 5, "钱主任": 5, "孙科员": None,
     }  # fmt: skip
     ledger.close()
@@ -186,7 +190,7 @@ def test_a_year_without_trip_targets_says_so_and_how_to_set_them(leaders):
 
 def test_shortfalls_first_ranks_the_largest_shortfall_first():
     def row(person, unit_rank, days, minimum, held=True):
-        return PersonTripDays(person, f"单位{unit_rank}", "head", days, minimum, held, unit_rank)
+        return PersonTripDays(person, unit_rank, f"单位{unit_rank}", "head", days, minimum, held, unit_rank)
 
     rows = [
         row("甲", 1, 5, 5),  # passed, in a unit with no shortfall

@@ -35,6 +35,10 @@ AUDITED_TABLES = (
     "fund",
     "hq_building",
     "meeting",
+    "person_post",
+    "project_status",
+    "project_distinct",
+    "retired_project",
 )
 
 # Primary key columns of tables that have no `id`.
@@ -267,6 +271,10 @@ _TABLE_LABELS = {
     "fund": "基金",
     "hq_building": "总部经济楼宇",
     "meeting": "会议",
+    "person_post": "任职",
+    "project_status": "项目状态",
+    "project_distinct": "非重复项目",
+    "retired_project": "已移除项目",
 }
 
 
@@ -277,8 +285,8 @@ COLUMN_LABELS = {
     "kind": "类型",
     "unit_id": "单位",
     "role": "职务类别",
-    "since": "任职起",
-    "until": "任职止",
+    "since": "起始日期",
+    "until": "截止日期",
     "amount": "总投资（元）",
     "fixed_amount": "固投（元）",
     "investor": "投资方",
@@ -313,6 +321,10 @@ COLUMN_LABELS = {
     "title": "标题",
     "revenue": "营业收入（元）",
     "tax": "税收（元）",
+    "reason": "原因",
+    "first_id": "项目",
+    "second_id": "项目",
+    "merged_into": "并入项目",
 }
 
 

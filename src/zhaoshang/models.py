@@ -42,6 +42,9 @@ class UnitAlias(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
+    """One identity. Since revision 0003 its posts are in `person_post`; unit_id, role, since and
+    until here repeat its latest post (kept in step by every write), so a listing needs no join."""
+
     __tablename__ = "person"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
@@ -56,6 +59,8 @@ class Project(SQLModel, table=True):
     __table_args__ = (
         Index("ix_project_signed_on", "signed_on"),
         Index("ix_project_started_on", "started_on"),
+        # ZS404's investor key (services.alike.INVESTOR_KEY_EXPRESSION), 0003
+        Index("ix_project_investor_key", text("replace(replace(lower(investor), ' ', ''), '　', '')")),
     )
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True)
@@ -73,6 +78,9 @@ class Project(SQLModel, table=True):
     included_on: date | None = None
     completed_on: date | None = None
     producing_on: date | None = None
+    # The latest of its status events (`project_status`, 0003), repeated here: status and reason
+    # of the last event, and the day of a termination (always the last event), so that "live at D"
+    # is `terminated_on IS NULL OR terminated_on > D` without a join.
     status: str = "active"  # active | stalled | terminated
     status_reason: str | None = None
     terminated_on: date | None = None
@@ -179,3 +187,57 @@ class Meeting(SQLModel, table=True):
     kind: str  # dispatch | project
     held_on: date = Field(index=True)
     title: str | None = None
+
+
+# --- revision 0003: people and projects over time -----------------------------------------
+
+
+class PersonPost(SQLModel, table=True):
+    """A post a person held: unit and role from `since` to `until` (both inclusive; None: open).
+    A person's posts do not overlap."""
+
+    __tablename__ = "person_post"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    role: str
+    since: date | None = None
+    until: date | None = None
+
+
+class ProjectStatus(SQLModel, table=True):
+    """A dated change of a project's status: stalled (停滞), active again (恢复) or terminated (终止).
+    At D a project has the status of its last event dated on or before D, events of one day in the
+    order entered (id); before its first event it is active. A termination is always the last event."""
+
+    __tablename__ = "project_status"
+    __table_args__ = (Index("ix_project_status_project_id_since", "project_id", "since"),)
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    status: str  # stalled | active | terminated
+    since: date
+    reason: str | None = None
+
+
+class ProjectDistinct(SQLModel, table=True):
+    """Two projects alike enough for ZS404 that the bureau says are two (`zs project distinct`);
+    first_id < second_id."""
+
+    __tablename__ = "project_distinct"
+    __table_args__ = (UniqueConstraint("first_id", "second_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    first_id: int = Field(foreign_key="project.id", index=True)
+    second_id: int = Field(foreign_key="project.id", index=True)
+    reason: str
+
+
+class RetiredProject(SQLModel, table=True):
+    """A project that left the ledger: deleted as a mistaken entry, or merged into another
+    (`merged_into` its code). Keeps the reason, and lets a lookup of the old code say where it went."""
+
+    __tablename__ = "retired_project"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True)
+    name: str
+    reason: str
+    merged_into: str | None = None  # the code of the project it was folded into

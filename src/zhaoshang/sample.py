@@ -100,6 +100,7 @@ class SampleYear:
         self.names: set[str] = set()
         self.created: dict[str, date] = {}  # project code -> the day it enters the ledger
         self.since: dict[str, date] = {}  # person (姓名@单位) -> the day they enter the ledger
+        self.moves: dict[str, tuple[date, str, str]] = {}  # person -> (day, new role, new unit)
         self.signed_this_year: list[str] = []
         self._ledger: Ledger | None = None  # opened by build(); events only run after that
 
@@ -179,6 +180,7 @@ class SampleYear:
         for unit in heads:
             # One head took office mid-year: not judged for June, judged from July.
             hire(unit, "head", date(SAMPLE_YEAR, 6, 17) if unit == "区科技局" else None)
+        self.promote(people)
         for unit in ("区投资促进局", "区投资促进局", "开发区", "渠沟镇"):
             hire(unit, "member")
         for unit in (
@@ -193,6 +195,26 @@ class SampleYear:
         ):
             hire(unit, "staff")
         return people
+
+    def promote(self, people: dict[str, list[str]]) -> None:
+        """The head of 区发改委 becomes a deputy district head on 15 July (July is judged against the
+        smaller of the two minimums, 5 days; from August 14), and a new head takes over 区发改委."""
+        from zhaoshang.services.units import add_person, move_person
+
+        moved_on = date(SAMPLE_YEAR, 7, 15)
+        head = next(person for person in people["head"] if person.endswith("@区发改委"))
+        self.moves[head] = (moved_on, "deputy", "区政府办公室")
+        self.at(
+            moved_on,
+            partial(move_person, self.ledger, ACTOR, head, "deputy", moved_on.isoformat(), "区政府办公室"),
+        )
+        successor = self.person_name()
+        people["head"].append(f"{successor}@区发改委")
+        self.since[f"{successor}@区发改委"] = moved_on
+        self.at(
+            moved_on,
+            partial(add_person, self.ledger, ACTOR, successor, "区发改委", "head", moved_on.isoformat()),
+        )
 
     def project_name(self, industry: str) -> tuple[str, str]:
         company = self.random.choice(COMPANY_WORDS) + self.random.choice(
@@ -223,6 +245,7 @@ class SampleYear:
         leaders = persons["principal"] + persons["deputy"]
         handlers = [p for p in persons["member"] + persons["staff"] + persons["head"] if self.since[p] == LEDGER_START]
         codes: list[str] = []
+        stage_days: dict[str, list[date]] = {}
         for number in range(1, 151):
             industry = self.random.choice(INDUSTRIES)
             investor, name = self.project_name(industry)
@@ -273,11 +296,20 @@ class SampleYear:
                     stage_day,
                     partial(advance_project, self.ledger, ACTOR, code, stage, stage_day.isoformat()),
                 )
+                stage_days.setdefault(code, []).append(stage_day)
             if number % 37 == 0:
                 stall_day = stage_day + timedelta(days=30)
                 self.at(
                     stall_day,
-                    partial(set_status, self.ledger, ACTOR, code, "stalled", "企业资金链紧张，暂缓建设"),
+                    partial(
+                        set_status,
+                        self.ledger,
+                        ACTOR,
+                        code,
+                        "stalled",
+                        "企业资金链紧张，暂缓建设",
+                        stall_day.isoformat(),
+                    ),
                 )
         # One project withdrawn by its investor, and one signed twice under an alike name.
         early = [code for code in codes if self.created[code] < date(SAMPLE_YEAR, 8, 1)]
@@ -287,6 +319,18 @@ class SampleYear:
             lambda: set_status(self.ledger, ACTOR, withdrawn, "terminated", "投资方战略调整撤资", "2024-09-12"),
         )
         self.twin(next(code for code in self.signed_this_year if code in early and code != withdrawn), codes)
+        # A stall that ended: land acquisition held a project up from May to July.
+        stalled_on, resumed_on = date(SAMPLE_YEAR, 5, 6), date(SAMPLE_YEAR, 7, 8)
+        held_up = next(
+            code for code in early
+            if code != withdrawn and self.created[code] < stalled_on and code in stage_days
+            and not any(stalled_on <= day <= resumed_on for day in stage_days[code])
+        )  # fmt: skip
+        self.at(
+            stalled_on,
+            partial(set_status, self.ledger, ACTOR, held_up, "stalled", "土地征收未完成", stalled_on.isoformat()),
+        )
+        self.at(resumed_on, partial(set_status, self.ledger, ACTOR, held_up, "active", None, resumed_on.isoformat()))
         return codes
 
     def twin(self, original_code: str, codes: list[str]) -> None:
@@ -326,14 +370,23 @@ class SampleYear:
         from zhaoshang.services.trips import TripFields, log_trip
 
         needs = {"principal": 7, "deputy": 14, "head": 5}
-        for role, minimum in needs.items():
+
+        def need_of(role: str, unit: str) -> int:
+            return 10 if unit in ("渠沟镇", "开发区") and role == "head" else needs[role]
+
+        for role in needs:
             for person in persons[role]:
                 diligence = self.random.random()
                 for month in range(1, 11):
                     if self.since[person] > date(SAMPLE_YEAR, month, 1) and self.since[person] != LEDGER_START:
                         continue  # took office mid-year: trips from the next month on
-                    unit = person.split("@")[1]
-                    need = 10 if unit in ("渠沟镇", "开发区") and role == "head" else minimum
+                    need = need_of(role, person.split("@")[1])
+                    if person in self.moves:  # the month of a move: the smaller minimum; after it, the new post's
+                        moved_on, new_role, new_unit = self.moves[person]
+                        if (moved_on.year, moved_on.month) == (SAMPLE_YEAR, month):
+                            need = min(need, need_of(new_role, new_unit))
+                        elif moved_on < date(SAMPLE_YEAR, month, 1):
+                            need = need_of(new_role, new_unit)
                     # Most reach their minimum; the less diligent fall short now and then.
                     short = self.random.random() > 0.75 + 0.25 * diligence
                     days = max(1, need - self.random.randrange(1, 4)) if short else need + self.random.randrange(0, 3)
@@ -361,13 +414,14 @@ class SampleYear:
         return [self.random.choice(known)] if known and self.random.random() < 0.3 else None
 
     def indicators(self) -> None:
-        """The statistics bureau's year-to-date figures, published around the 15th of the next month."""
+        """The statistics bureau's year-to-date figures, published around the 20th of the next month;
+        January and February together as 1–2月 (recorded as February)."""
         from zhaoshang.services.quota_data import set_indicator
 
-        output = 0
-        for month in range(1, 11):
+        output = self.random.randrange(230_000, 290_000)  # January's, published with February's
+        for month in range(2, 11):
             output += self.random.randrange(230_000, 290_000)  # 万元 a month: about 330亿 a year is tight
-            published = date(SAMPLE_YEAR, month + 1, 15) if month < 12 else date(SAMPLE_YEAR + 1, 1, 15)
+            published = date(SAMPLE_YEAR, month + 1, 20) if month < 12 else date(SAMPLE_YEAR + 1, 1, 20)
             figures = {
                 "output": f"{output}万",
                 "value_added_growth": f"{self.random.randrange(82, 121) / 10}",

@@ -131,26 +131,35 @@ def project_edit(
     typer.echo(f"项目 {row['code']} 已修改。")
 
 
+def _status_change(ctx: typer.Context, code: str, status: str, reason: str | None, on: str | None) -> None:
+    from zhaoshang.services.projects import set_status
+    from zhaoshang.services.status import EVENT_LABELS
+
+    row = set_status(open_ledger(ctx), global_options(ctx).actor, code, status, reason, on)
+    events = {"stalled": "停滞", "active": "恢复推进", "terminated": "终止"}
+    day = on.strip() if on else "今天"
+    typer.echo(f"项目 {row['code']} 已记录{EVENT_LABELS[status]}：自 {day} 起{events[status]}。")
+
+
 @project_app.command("stall")
 def project_stall(
     ctx: typer.Context,
     code: str = typer.Argument(..., help="项目编号"),
     reason: str = typer.Option(..., "--reason", help="停滞原因"),
+    on: str | None = typer.Option(None, "--on", help="停滞开始日期；默认今天"),
 ) -> None:
-    """标记项目停滞。"""
-    from zhaoshang.services.projects import set_status
-
-    row = set_status(open_ledger(ctx), global_options(ctx).actor, code, "stalled", reason)
-    typer.echo(f"项目 {row['code']} 已标记为停滞。")
+    """标记项目停滞（自 --on 起；补记以往的停滞写当时的日期）。"""
+    _status_change(ctx, code, "stalled", reason, on)
 
 
 @project_app.command("resume")
-def project_resume(ctx: typer.Context, code: str = typer.Argument(..., help="项目编号")) -> None:
-    """恢复停滞的项目。"""
-    from zhaoshang.services.projects import set_status
-
-    row = set_status(open_ledger(ctx), global_options(ctx).actor, code, "active")
-    typer.echo(f"项目 {row['code']} 已恢复推进。")
+def project_resume(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="项目编号"),
+    on: str | None = typer.Option(None, "--on", help="恢复日期；默认今天"),
+) -> None:
+    """恢复停滞的项目（自 --on 起不再停滞）。"""
+    _status_change(ctx, code, "active", None, on)
 
 
 @project_app.command("terminate")
@@ -158,13 +167,65 @@ def project_terminate(
     ctx: typer.Context,
     code: str = typer.Argument(..., help="项目编号"),
     reason: str = typer.Option(..., "--reason", help="终止原因"),
-    on: str | None = typer.Option(None, "--on", help="终止日期"),
+    on: str | None = typer.Option(None, "--on", help="终止日期；默认今天"),
 ) -> None:
-    """终止项目（不再计入考核）。"""
-    from zhaoshang.services.projects import set_status
+    """终止项目：自终止日期起不再计入考核，此前的考核照计。"""
+    _status_change(ctx, code, "terminated", reason, on)
 
-    row = set_status(open_ledger(ctx), global_options(ctx).actor, code, "terminated", reason, on)
-    typer.echo(f"项目 {row['code']} 已终止。")
+
+@project_app.command("delete")
+def project_delete(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="项目编号"),
+    reason: str = typer.Option(..., "--reason", help="删除原因（如：误录）"),
+    unlink: bool = typer.Option(False, "--unlink", help="连同关联（外出招商行程中的关联项目等）一并删除"),
+) -> None:
+    """删除误录的项目（不是真实项目）；有行程等关联时须加 --unlink。真实项目不再推进请用 terminate。"""
+    from zhaoshang.services.retire import delete_project
+
+    deleted = delete_project(open_ledger(ctx), global_options(ctx).actor, code, reason, unlink)
+    unlinked = "，".join(f"解除{count}条{label}的关联" for label, count in deleted["unlinked"])
+    typer.echo(f"项目 {deleted['code']}（{deleted['name']}）已删除{'；' + unlinked if unlinked else ''}。")
+
+
+@project_app.command("merge")
+def project_merge(
+    ctx: typer.Context,
+    keep: str = typer.Argument(..., help="保留的项目编号"),
+    dup: str = typer.Argument(..., help="重复的项目编号（并入后移除）"),
+    reason: str = typer.Option(..., "--reason", help="合并原因"),
+    unit: str | None = typer.Option(None, "--unit", help="合并后的责任单位；默认取签约较早的一方"),
+) -> None:
+    """把重复登记的项目 DUP 并入 KEEP：各阶段日期取较早的，总投资取较大的，KEEP 的空字段用 DUP 的补上，
+    DUP 的关联（外出招商行程等）转到 KEEP，DUP 移除。"""
+    from zhaoshang.services.retire import merge_projects
+
+    merged = merge_projects(open_ledger(ctx), global_options(ctx).actor, keep, dup, reason, unit)
+    typer.echo(f"项目 {merged['dup']} 已并入 {merged['keep']}。")
+    for change in merged["changes"]:
+        typer.echo(f"  {change['label']}：{_shown(change['before'])} → {_shown(change['after'])}")
+    for label, count in merged["moved"]:
+        typer.echo(f"  转入{count}条{label}")
+
+
+def _shown(value) -> str:
+    if isinstance(value, Decimal):
+        return amount_cell(value)
+    return "空" if value is None else str(value)
+
+
+@project_app.command("distinct")
+def project_distinct(
+    ctx: typer.Context,
+    first: str = typer.Argument(..., help="项目编号"),
+    second: str = typer.Argument(..., help="另一个项目编号"),
+    reason: str = typer.Option(..., "--reason", help="为何是两个项目"),
+) -> None:
+    """说明两个名称相近的项目确是两个项目：ZS404 不再把它们当作重复签约。"""
+    from zhaoshang.services.retire import distinct_projects
+
+    pair = distinct_projects(open_ledger(ctx), global_options(ctx).actor, first, second, reason)
+    typer.echo(f"已记录：{pair['first']} 与 {pair['second']} 是两个项目，不再提示重复签约。")
 
 
 PROJECT_COLUMNS = (
@@ -253,4 +314,8 @@ def project_show(
         emit_json(project)
         return
     rows = [[label, amount_cell(project[key]) if key == "amount" else project[key]] for key, label in PROJECT_COLUMNS]
+    rows += [
+        ["状态记录", f"{event['since']} {event['label']}" + (f"：{event['reason']}" if event["reason"] else "")]
+        for event in project["status_history"]
+    ]
     emit_table(f"项目 {project['code']}", ["字段", "内容"], rows)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -33,13 +33,21 @@ from zhaoshang.reports.model import (
     Section,
 )
 from zhaoshang.rules import REGISTRY, CheckReport, Result, progress, run_checks
-from zhaoshang.rules.projects import LIVE, MAJOR_YUAN, MEGA_YUAN, later_signings
+from zhaoshang.rules.projects import LIVE, MAJOR_YUAN, MEGA_YUAN, CountedOnce, counted_once
 from zhaoshang.rules.results import FAILING, SEVERITY_LABELS, as_number, status_label
 from zhaoshang.services.projects import STATUS_LABELS as PROJECT_STATUS_LABELS
 from zhaoshang.services.projects import current_stage
 from zhaoshang.services.quota_data import FUND_KINDS, unit_targets
-from zhaoshang.services.trips import ROLE_METRICS, minimums_for_year, trip_days_by_month
-from zhaoshang.services.units import held_throughout
+from zhaoshang.services.status import STATUS_AT_CTE, StatusEvent, stall_spans
+from zhaoshang.services.trips import trip_days_by_month
+from zhaoshang.services.units import (
+    ON_POST_SQL,
+    ROLE_METRICS,
+    judge_month,
+    minimum_of,
+    posts_by_person,
+    trip_minimums,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -265,11 +273,17 @@ def overall_section(
 
 def _period_counts(connection: Connection, period: Period) -> dict[str, int]:
     """The period's own counts of the rules that count dated rows: mega projects signed, funds set up."""
-    params = {"first": period.first.isoformat(), "last": period.last.isoformat()}
+    params = {"first": period.first.isoformat(), "last": period.last.isoformat(), "as_of": period.as_of.isoformat()}
+    once = _once(connection, period)
     mega = connection.exec_driver_sql(
-        f"SELECT count(*) FROM project WHERE signed_on BETWEEN :first AND :last AND amount >= :mega AND {LIVE} AND {_counted(connection, period)}",
+        f"SELECT count(*) FROM project WHERE signed_on BETWEEN :first AND :last AND amount >= :mega AND {LIVE} AND {once.excluding_sql()}",
         params | {"mega": MEGA_YUAN},
     ).scalar_one()
+    mega += sum(
+        1
+        for project in once.combined
+        if project["amount"] >= MEGA_YUAN and _within(project["signed_on"], params["first"], params["last"])
+    )
     funds: dict[str, int] = dict(
         connection.exec_driver_sql(
             "SELECT kind, count(*) FROM fund WHERE set_up_on BETWEEN :first AND :last GROUP BY kind", params
@@ -278,11 +292,13 @@ def _period_counts(connection: Connection, period: Period) -> dict[str, int]:
     return {"ZS103": mega} | {f"ZS305.{kind}": funds.get(kind, 0) for kind in FUND_KINDS}
 
 
-def _counted(connection: Connection, period: Period) -> str:
-    """A SQL condition leaving out the later signings of projects signed twice (ZS404), which the
-    rules do not count; the ids are the ledger's integers, written as numbers."""
-    later = later_signings(connection, period.year, period.as_of)
-    return f"project.id NOT IN ({', '.join(str(int(project_id)) for project_id in sorted(later))})" if later else "1"
+def _once(connection: Connection, period: Period) -> CountedOnce:
+    """The duplicate groups (ZS404) as the rules count them: each group once, as one combined project."""
+    return counted_once(connection, period.year, period.as_of)
+
+
+def _within(day: str | None, first: str, last: str) -> bool:
+    return day is not None and first <= day <= last
 
 
 # --- 单位排名 ----------------------------------------------------------------------------------
@@ -297,24 +313,31 @@ class UnitFigures:
 
 
 def _stage_counts(connection: Connection, period: Period) -> dict[int, dict[str, int]]:
-    """Per unit: live major projects (≥ 1亿元) that reached each stage in the period and in the year;
-    a project signed twice counts once, as in ZS101–ZS105."""
-    spans = {"period": ":first", "year": ":year_first"}
+    """Per unit: major projects (≥ 1亿元) live at the day that reached each stage in the period and
+    in the year; a project signed twice counts once, as in ZS101–ZS105 (one combined project)."""
+    spans = {"period": period.first.isoformat(), "year": date(period.year, 1, 1).isoformat()}
+    last = period.last.isoformat()
+    params = {"first": spans["period"], "year_first": spans["year"], "last": last, "as_of": period.as_of.isoformat(),
+              "major": MAJOR_YUAN}  # fmt: skip
     counts = [
-        f'count(CASE WHEN {stage}_on BETWEEN {start} AND :last THEN 1 END) AS "{span}.{stage}"'
-        for span, start in spans.items()
+        f'count(CASE WHEN {stage}_on BETWEEN :{"first" if span == "period" else "year_first"} AND :last THEN 1 END) AS "{span}.{stage}"'
+        for span in spans
         for stage in STAGES
     ]
+    once = _once(connection, period)
     rows = connection.exec_driver_sql(
-        f"SELECT unit_id, {', '.join(counts)} FROM project WHERE amount >= :major AND {LIVE} AND {_counted(connection, period)} GROUP BY unit_id",
-        {
-            "first": period.first.isoformat(),
-            "year_first": date(period.year, 1, 1).isoformat(),
-            "last": period.last.isoformat(),
-            "major": MAJOR_YUAN,
-        },
+        f"SELECT unit_id, {', '.join(counts)} FROM project WHERE amount >= :major AND {LIVE} AND {once.excluding_sql()} GROUP BY unit_id",
+        params,
     ).mappings()
-    return {row["unit_id"]: {key: value for key, value in row.items() if key != "unit_id"} for row in rows}
+    by_unit = {row["unit_id"]: {key: value for key, value in row.items() if key != "unit_id"} for row in rows}
+    for project in once.combined:
+        if project["amount"] < MAJOR_YUAN:
+            continue
+        figures = by_unit.setdefault(project["unit_id"], {f"{span}.{stage}": 0 for span in spans for stage in STAGES})
+        for span, start in spans.items():
+            for stage in STAGES:
+                figures[f"{span}.{stage}"] += _within(project[f"{stage}_on"], start, last)
+    return by_unit
 
 
 def _unit_columns(period: Period) -> list[Column]:
@@ -469,12 +492,16 @@ _PROJECT_COLUMNS = [
 _STAGE_AS_OF = ", ".join(
     f"CASE WHEN project.{stage}_on <= :as_of THEN project.{stage}_on END AS {stage}_on" for stage in STAGES
 )
+# Status as of the day (the last event on or before it); a handler counts only while in a post (ZS402).
 _PROJECT_SQL = (
+    f"WITH {STATUS_AT_CTE} "
     "SELECT project.code, project.name, unit.name AS unit, project.amount, project.investor, project.industry, project.channel, "
-    f"leader.name AS leader, handler.name AS handler, {_STAGE_AS_OF}, project.status, project.status_reason, "
-    f"(project.handler_id IS NULL AND project.signed_on <= :as_of AND {LIVE} "
+    f"leader.name AS leader, handler.name AS handler, {_STAGE_AS_OF}, "
+    "coalesce(status_at.status, 'active') AS status, status_at.reason AS status_reason, "
+    f"((project.handler_id IS NULL OR project.handler_id NOT IN {ON_POST_SQL}) AND project.signed_on <= :as_of AND {LIVE} "
     " AND (project.producing_on IS NULL OR project.producing_on > :as_of)) AS needs_handler "
     "FROM project JOIN unit ON unit.id = project.unit_id "
+    "LEFT JOIN status_at ON status_at.project_id = project.id "
     "LEFT JOIN person AS leader ON leader.id = project.leader_id "
     "LEFT JOIN person AS handler ON handler.id = project.handler_id ORDER BY project.id"
 )
@@ -531,9 +558,9 @@ def _day(text: str | None) -> date | None:
 def _project_summary(connection: Connection, period: Period) -> str:
     """One line for the terminal: projects by stage as of the day, with their total investment."""
     rows = connection.exec_driver_sql(
-        f"SELECT CASE {_STAGE_CASE} ELSE 'lead' END AS stage, count(*), sum(amount), "
-        "count(CASE WHEN status = 'stalled' THEN 1 END), count(CASE WHEN status = 'terminated' THEN 1 END) "
-        "FROM project GROUP BY 1",
+        f"WITH {STATUS_AT_CTE} SELECT CASE {_STAGE_CASE} ELSE 'lead' END AS stage, count(*), sum(amount), "
+        "count(CASE WHEN status_at.status = 'stalled' THEN 1 END), count(CASE WHEN status_at.status = 'terminated' THEN 1 END) "
+        "FROM project LEFT JOIN status_at ON status_at.project_id = project.id GROUP BY 1",
         {"as_of": period.as_of.isoformat()},
     ).all()
     by_stage = {stage: count for stage, count, *_ in rows}
@@ -548,24 +575,26 @@ def _project_summary(connection: Connection, period: Period) -> str:
 
 
 def trip_section(connection: Connection, period: Period) -> Section:
-    """外出招商: every person with a monthly minimum of trip days, the period's days and shortfall,
-    and the year month by month; a month is judged only when the person held the role all of it."""
+    """外出招商: every person who held a post with a monthly minimum of trip days in the year, the
+    period's days and shortfall, and the year month by month; a month is judged as ZS201–ZS203 judge
+    it (judged posts held every day of it, the smallest of their minimums)."""
     year_first = date(period.year, 1, 1)
+    first_day, as_of_day = year_first.isoformat(), period.as_of.isoformat()
     days = trip_days_by_month(connection, year_first, period.as_of)
-    minimums = minimums_for_year(connection, period.year)
+    minimums = trip_minimums(connection, period.year)
     role_order = {role: index for index, role in enumerate(ROLE_METRICS)}
-    persons = [
-        dict(row)
-        for row in connection.exec_driver_sql(
-            "SELECT person.id, person.name, person.role, person.since, person.until, unit.name AS unit, unit.id AS unit_id "
-            "FROM person JOIN unit ON unit.id = person.unit_id "
-            "WHERE (person.since IS NULL OR person.since <= :as_of) AND (person.until IS NULL OR person.until >= :first)",
-            {"as_of": period.as_of.isoformat(), "first": year_first.isoformat()},
-        ).mappings()
-        if row["role"] in ROLE_METRICS and minimums.get(row["id"]) is not None
-    ]
-    persons.sort(key=lambda person: (role_order[person["role"]], person["unit_id"], person["id"]))
     months = [f"{period.year}-{number:02d}" for number in range(1, period.last.month + 1)]
+    bounds = {month: month_bounds(period.year, int(month[5:])) for month in months}
+    persons = []
+    for person_id, posts in posts_by_person(connection, year_first, period.as_of).items():
+        judged_posts = [post for post in posts if post.role in ROLE_METRICS and post.overlaps(first_day, as_of_day)]
+        if not judged_posts:
+            continue
+        shown = judged_posts[-1]  # the latest judged post of the year up to the day
+        minimum = minimum_of(minimums, shown.role, shown.unit_id)
+        if minimum is not None:
+            persons.append((person_id, posts, shown, minimum))
+    persons.sort(key=lambda person: (role_order[person[2].role], person[2].unit_id, person[0]))
     columns = [
         Column("person", "姓名"),
         Column("unit", "单位"),
@@ -581,15 +610,15 @@ def trip_section(connection: Connection, period: Period) -> Section:
     keys = [column.key for column in columns]
 
     rows = []
-    for person in persons:
-        minimum = minimums[person["id"]]
-        assert minimum is not None  # persons without a minimum were left out above
-        by_month = {month: days.get((person["id"], month), 0) for month in months}
-        short = {
-            month: minimum - by_month[month] for month in months if _judged(person, month) and by_month[month] < minimum
-        }
+    for person_id, posts, shown, minimum in persons:
+        by_month = {month: days.get((person_id, month), 0) for month in months}
+        short = {}
+        for month in months:
+            judgement = judge_month(posts, *bounds[month], minimums)
+            if judgement and judgement.judged and judgement.minimum is not None and by_month[month] < judgement.minimum:
+                short[month] = judgement.minimum - by_month[month]
         values = {
-            "person": person["name"], "unit": person["unit"], "role": person["role"], "role_label": ROLE_LABELS[person["role"]],
+            "person": shown.name, "unit": shown.unit, "role": shown.role, "role_label": ROLE_LABELS[shown.role],
             "minimum": minimum, "period_days": sum(by_month[month] for month in period.months),
             "shortfall": sum(gap for month, gap in short.items() if month in period.months),
             **{f"months.{month}": by_month[month] for month in months},
@@ -601,15 +630,12 @@ def trip_section(connection: Connection, period: Period) -> Section:
                 flags[keys.index(key)] = BAD
         rows.append(Row(tuple(values[key] for key in keys), flags or None))
     notes = [
-        "天数按日历日计，起止当天都算，同一人重叠的行程只计一次，跨月的行程分别计入各月。",
-        "未全月任职的月份不考核、不标红；最低天数：四大班子主要负责同志7天，区政府分管领导14天，单位主要负责同志5天（渠沟镇、开发区10天），以年度目标为准。",
+        "天数按日历日计，起止当天都算，同一人重叠的行程只计一次，跨月的行程分别计入各月；调任的人行程天数连续计算。",
+        "当月并非每天都担任考核职务的月份不考核、不标红；当月职务有变动的，按所任各职务中较小的最低天数考核。"
+        "最低天数：四大班子主要负责同志7天，区政府分管领导14天，单位主要负责同志5天（渠沟镇、开发区10天），以年度目标为准；"
+        "单位、职务类别为截至日所任（或年内最后所任）的考核职务。",
     ]
     return Section("trips", "外出招商", columns, rows, notes)
-
-
-def _judged(person: dict, month: str) -> bool:
-    """Whether a person's month counts (ZS2xx): they held the role the whole month."""
-    return held_throughout(person, *month_bounds(int(month[:4]), int(month[5:])))
 
 
 # --- 预警 ----------------------------------------------------------------------------------------
@@ -675,13 +701,13 @@ def warning_section(connection: Connection, period: Period, report: CheckReport)
                 "kind": "signed_twice", "code": "ZS404", "project": "、".join(p["code"] for p in group),
                 "name": "、".join(p["name"] for p in group), "unit": "、".join(dict.fromkeys(p["unit"] for p in group)),
                 "since": date.fromisoformat(latest), "days": (as_of - date.fromisoformat(latest)).days,
-                "note": f"投资方「{group[0]['investor']}」名称相近的{len(group)}个项目，只计最早签约的{group[0]['code']}一次",
+                "note": f"投资方「{group[0]['investor']}」名称相近的{len(group)}个项目，按一个项目计入{group[0]['unit']}；"
+                        f"请合并（zs project merge）或说明是两个项目（zs project distinct）",
             })  # fmt: skip
-    for project, stalled_on in _stalled(connection, as_of):
-        if project["code"] not in flagged:
-            warnings.append(
-                _project_warning("stalled", None, project, stalled_on, as_of, None, project["status_reason"] or "")
-            )
+    for project, start, end, reason in _stalls(connection, period):
+        if end is None and project["code"] in flagged:
+            continue  # still stalled: the ZS403 row says so
+        warnings.append(_stall_warning(project, start, end, reason, as_of))
     kinds = list(_WARNING_LABELS)
     warnings.sort(
         key=lambda warning: (kinds.index(warning["kind"]), -(warning.get("days") or 0))
@@ -694,7 +720,10 @@ def warning_section(connection: Connection, period: Period, report: CheckReport)
         rows.append(
             Row(tuple(values.get(key) for key in keys), {days_index: BAD} if values.get("days") is not None else None)
         )
-    notes = [f"已等待天数：自起算日期（签约、开工、登记停滞或重复签约之日）至{as_of.isoformat()}的天数。"]
+    notes = [
+        f"已等待天数：自起算日期（签约、开工或重复签约之日）至{as_of.isoformat()}的天数；停滞为停滞的天数（已恢复的算到恢复之日）。",
+        "停滞：本期内停滞过的项目都列出，说明中写明停滞的月份。",
+    ]
     return Section("warnings", "预警", _WARNING_COLUMNS, rows, notes)
 
 
@@ -712,19 +741,42 @@ def _project_warning(
     }  # fmt: skip
 
 
-def _stalled(connection: Connection, as_of: date) -> list[tuple[dict, str | None]]:
-    """Projects marked stalled as of the day, with the day they were marked (from the audit log;
-    a project imported as stalled has no such entry: its last stage date stands in)."""
+def _stalls(connection: Connection, period: Period) -> list[tuple[dict, date, date | None, str | None]]:
+    """The stalls that lasted into the period: (project, first day, day it ended or None, reason),
+    from the projects' dated status events."""
+    params = {"first": period.first.isoformat(), "as_of": period.as_of.isoformat()}
     rows = connection.exec_driver_sql(
-        "SELECT project.code, project.name, unit.name AS unit, project.status, project.status_reason, "
-        "coalesce(project.producing_on, project.completed_on, project.included_on, project.started_on, project.signed_on) AS last_stage, "
-        "(SELECT substr(max(audit_log.at), 1, 10) FROM audit_log WHERE audit_log.subject = project.code "
-        " AND audit_log.action = 'project.stall') AS stalled_on "
-        "FROM project JOIN unit ON unit.id = project.unit_id WHERE project.status = 'stalled' ORDER BY project.id"
+        "SELECT project.id, project.code, project.name, unit.name AS unit, project_status.status, project_status.since, "
+        "project_status.reason FROM project_status JOIN project ON project.id = project_status.project_id "
+        "JOIN unit ON unit.id = project.unit_id WHERE project_status.project_id IN "
+        "(SELECT project_id FROM project_status WHERE status = 'stalled' AND since <= :as_of) "
+        "ORDER BY project.id, project_status.since, project_status.id",
+        params,
     ).mappings()
-    marked = []
+    by_project: dict[int, tuple[dict, list[StatusEvent]]] = {}
     for row in rows:
-        stalled_on = row["stalled_on"] or row["last_stage"]
-        if stalled_on is None or stalled_on <= as_of.isoformat():
-            marked.append((dict(row), stalled_on))
-    return marked
+        project, events = by_project.setdefault(
+            row["id"], ({"code": row["code"], "name": row["name"], "unit": row["unit"]}, [])
+        )
+        events.append(StatusEvent(row["status"], str(row["since"]), row["reason"]))
+    stalls = []
+    for project, events in by_project.values():
+        for start, end, reason in stall_spans(events):
+            if start <= params["as_of"] and (end is None or end > params["first"]):
+                ended = date.fromisoformat(end) if end is not None and end <= params["as_of"] else None
+                stalls.append((project, date.fromisoformat(start), ended, reason))
+    return stalls
+
+
+def _stall_warning(project: dict, start: date, end: date | None, reason: str | None, as_of: date) -> dict:
+    """A stall as 预警 lists it: the days it lasted (to its end, or to the day) and its months."""
+    last = (end - timedelta(days=1)) if end else as_of
+    months = f"{start.year}年{start.month}月" + (
+        "" if (last.year, last.month) == (start.year, start.month) else f"至{last.year}年{last.month}月"
+    )
+    ended = f"，{end.isoformat()}恢复" if end else f"，截至{as_of.isoformat()}未恢复"
+    return {
+        "kind": "stalled", "code": None, "project": project["code"], "name": project["name"], "unit": project["unit"],
+        "since": start, "days": ((end or as_of) - start).days, "limit": None,
+        "note": f"{reason or '停滞'}；停滞于{months}{ended}",
+    }  # fmt: skip

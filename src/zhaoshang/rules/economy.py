@@ -1,10 +1,14 @@
 """Rules on the economy: the statistics bureau's indicators (ZS301–ZS304), funds (ZS305) and
 headquarters buildings (ZS306).
 
-An indicator is the year-to-date figure of a month as the bureau publishes it; the latest
-month of the year no later than as_of's month is judged. A cumulative figure (enterprises,
-output) is held against target × that month's share of the year (month / 12), since the
-figure covers the year up to that month's end; a growth figure against the target itself.
+An indicator is the year-to-date figure of a month as the bureau publishes it (around the 20th
+of the next month; January and February together as 1–2月, stored as month 02); the latest
+month of the year no later than as_of's month is judged, at its own month. A cumulative figure
+(enterprises, output) is held against target × that month's share of the year (month / 12),
+since the figure covers the year up to that month's end; a growth figure against the target
+itself. A figure more than two months older than as_of's month is stale: no_data, naming the
+month it stops at. Before the year's first figure is due (as_of before April) with none in, and
+at the year's end without December's, the result is in_progress.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ from zhaoshang.services.quota_data import FUND_KINDS, INDICATORS, latest_indicat
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+FIRST_FIGURE_DUE = 4  # 1–2月 comes out around 20 March: before April, none in is not yet a gap
+STALE_AFTER_MONTHS = 2  # a figure older than this many months before as_of's month is not judged
+
 
 def _indicator_result(
     connection: Connection, year: int, as_of: date, metric: str, indicator: str, cumulative: bool
@@ -44,25 +51,42 @@ def _indicator_result(
         return [missing_target(metric, year)]
     target = as_number(stored)
     latest = latest_indicator(connection, indicator, as_of)
+    enter = f"zs indicator set {indicator} 数值 --month {year}-MM"
     if latest is None:
-        message = f"统计局{year}年数据尚未登记：zs indicator set {indicator} 数值 --month {year}-MM"
+        if as_of.month < FIRST_FIGURE_DUE:
+            message = f"统计局{year}年1–2月数据约于3月20日前后发布，尚未登记：{enter}"
+            return [Result(None, str(year), None, target, None, "in_progress", message, kind=kind, metric=metric)]
+        message = f"统计局{year}年数据尚未登记：{enter}"
         return [Result(None, str(year), None, target, None, "no_data", message, kind=kind, metric=metric)]
     month, value = latest
     actual = as_number(value)
     month_number = int(month[5:7])
-    final = month_number == 12  # the December figure is the year's
     label = INDICATORS[indicator][0].split("（")[0]
+    if as_of.month - month_number > STALE_AFTER_MONTHS:
+        message = f"统计局{label}数据只到{year}年{month_label(month_number)}，已超过两个月未更新，不作判定：{enter}"
+        return [Result(None, month, actual, target, None, "no_data", message, kind=kind, metric=metric)]
+    final = month_number == 12  # the December figure is the year's
     if cumulative:
         share = Fraction(month_number, 12)
         status, expected = against_progress(actual, target, share, final)
-        message = f"{label}{month_number}月累计：" + progress_message(
+        message = f"{label}{month_label(month_number)}累计：" + progress_message(
             actual, target, share, status, kind, unit_word(metric), done=""
         )
     else:
         status, expected = against_level(actual, target, final), None
         comparison = "达到" if status == "met" else "低于"
-        message = f"{label}{month_number}月累计{figure(kind, actual)}，{comparison}目标{figure(kind, target)}"
+        message = (
+            f"{label}{month_label(month_number)}累计{figure(kind, actual)}，{comparison}目标{figure(kind, target)}"
+        )
+    if year_over(as_of) and not final:
+        status = "in_progress"  # the year is judged by December's figure, not by an earlier one
+        message += f"；12月数据尚未登记，全年结果待12月数据：{enter.replace('MM', '12')}"
     return [Result(None, month, actual, target, expected, status, message, kind=kind, metric=metric)]
+
+
+def month_label(month_number: int) -> str:
+    """How the bureau names a month's figure: 1–2月 for the first (stored as 02), else 3月…"""
+    return "1–2月" if month_number == 2 else f"{month_number}月"
 
 
 @rule("ZS301", "new-enterprises", "培育规上工业企业", "（四）", "error")
@@ -72,7 +96,9 @@ def new_enterprises(connection: Connection, year: int, as_of: date) -> list[Resu
     计算：取统计局发布的年初至当月累计数（`zs indicator set new_enterprises 家数 --month YYYY-MM`）中，
     当年、不晚于检查日所在月的最近一个月 M 的数值。它累计到 M 月末，故对照 目标 × M ÷ 12：
     不少于为超序时，达到全年目标为达标，低于为落后序时；M 为12月仍未达到为未完成。
-    尚无当年数据为无数据。
+    统计局约于次月20日前后发布上月累计数，1月与2月合并为“1–2月”（记在2月）。数据所在月早于检查日所在月
+    两个月以上的视为过期，为无数据，说明中写明数据只到哪个月；检查日在4月前、当年尚无数据的为进行中；
+    12月31日尚无12月数据的为进行中，不判达标。
     """
     return _indicator_result(connection, year, as_of, "ZS301", "new_enterprises", cumulative=True)
 
@@ -83,7 +109,7 @@ def value_added_growth(connection: Connection, year: int, as_of: date) -> list[R
     依据：（四）“规上制造业增加值增长10%”。
     计算：取当年、不晚于检查日所在月的最近一个月的 `value_added_growth`（年初至该月累计增速，%）。
     增速不按序时折算，按当前数值对照目标：低于为落后，该月为12月仍低于为未完成。
-    尚无当年数据为无数据。
+    数据的发布、过期和年末判定同 ZS301。
     """
     return _indicator_result(connection, year, as_of, "ZS302", "value_added_growth", cumulative=False)
 
@@ -93,7 +119,7 @@ def industrial_output(connection: Connection, year: int, as_of: date) -> list[Re
     """检查：规上工业总产值（万元）。
     依据：（四）“确保全年规上工业总产值达330亿元以上”——“确保”，故为错误。
     计算：取当年、不晚于检查日所在月的最近一个月 M 的 `output`（年初至该月累计，万元），
-    同 ZS301 对照 目标 × M ÷ 12；M 为12月仍未达到为未完成。尚无当年数据为无数据。
+    同 ZS301 对照 目标 × M ÷ 12；M 为12月仍未达到为未完成。数据的发布、过期和年末判定同 ZS301。
     """
     return _indicator_result(connection, year, as_of, "ZS303", "output", cumulative=True)
 
@@ -103,7 +129,7 @@ def investment_pull(connection: Connection, year: int, as_of: date) -> list[Resu
     """检查：拉动制造业投资增长（个百分点）。
     依据：（四）“拉动制造业投资增长38.8个百分点”。
     计算：取当年、不晚于检查日所在月的最近一个月的 `investment_pull`（年初至该月累计），
-    同 ZS302 按当前数值对照目标，不按序时折算。尚无当年数据为无数据。
+    同 ZS302 按当前数值对照目标，不按序时折算。数据的发布、过期和年末判定同 ZS301。
     """
     return _indicator_result(connection, year, as_of, "ZS304", "investment_pull", cumulative=False)
 

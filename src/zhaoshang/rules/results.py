@@ -62,10 +62,11 @@ class Month:
     first: date
     last: date
     over: bool
+    key: str = ""  # 'YYYY-MM', read for every person of every month: computed once
 
-    @property
-    def key(self) -> str:
-        return self.first.isoformat()[:7]
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.first.isoformat()[:7])
 
 
 def months_until(as_of: date) -> list[Month]:
@@ -81,7 +82,9 @@ def months_until(as_of: date) -> list[Month]:
 class Result:
     """One judged figure. The JSON fields of design §3, plus `kind` (how the numbers read),
     `metric` (the target row it was judged against) and `facts` (the rows behind it, for
-    the monthly report); these three are not part of the JSON contract."""
+    the monthly report); these three are not part of the JSON contract. `keys` are JSON keys a
+    rule adds to its results (design §5.1: `person_id` and `unit` of a person's result,
+    `projects` of ZS403 and ZS404)."""
 
     subject: str | None
     period: str
@@ -94,6 +97,7 @@ class Result:
     metric: str | None = None
     title: str | None = None
     facts: dict = field(default_factory=dict)
+    keys: dict = field(default_factory=dict)
     code: str = ""
     clause: str = ""
     severity: str = ""
@@ -120,6 +124,7 @@ class Result:
             "status": self.status,
             "passed": self.passed,
             "message": self.message,
+            **self.keys,
         }
 
 

@@ -11,12 +11,18 @@ ACTION_LABELS = {
     "upgrade": "升级账本",
     "unit.add": "新增单位",
     "person.add": "新增人员",
+    "person.edit": "修改人员任职",  # issue 10
+    "person.move": "人员调动",
+    "person.leave": "人员离任",
     "project.add": "新增项目",
     "project.advance": "推进项目",
     "project.edit": "修改项目",
     "project.stall": "项目停滞",
     "project.resume": "项目恢复",
     "project.terminate": "终止项目",
+    "project.delete": "删除项目",  # issue 10
+    "project.merge": "合并重复项目",
+    "project.distinct": "确认非重复项目",
     "trip.log": "登记外出招商",  # issue 3
     "trip.edit": "修改外出招商",
     "trip.delete": "删除外出招商",

@@ -65,14 +65,15 @@ def find_unit(connection: Connection, name: str, field: str = "单位") -> dict:
 
 def _persons(connection: Connection, condition: str, params: dict, unit_id: int | None) -> list[dict]:
     sql = "SELECT person.*, unit.name AS unit_name FROM person JOIN unit ON unit.id = person.unit_id WHERE " + condition
-    if unit_id is not None:
-        sql += " AND person.unit_id = :unit_id"
+    if unit_id is not None:  # any post the person ever held there (a head moved elsewhere is still found)
+        sql += " AND EXISTS (SELECT 1 FROM person_post WHERE person_post.person_id = person.id AND person_post.unit_id = :unit_id)"
         params = params | {"unit_id": unit_id}
     return [dict(row) for row in connection.exec_driver_sql(sql + " ORDER BY person.id", params).mappings()]
 
 
 def find_person(connection: Connection, name: str, field: str = "人员") -> dict:
-    """A person by name, or `姓名@单位` where two persons share a name."""
+    """A person by name, or `姓名@单位` where two persons share a name: the person who ever held
+    a post in that unit (a head moved elsewhere is still found by their former unit)."""
     text = normalize_text(name or "")
     person_name, _, unit_name = text.partition("@")
     unit_id = find_unit(connection, unit_name)["id"] if unit_name else None
@@ -97,10 +98,20 @@ def find_person(connection: Connection, name: str, field: str = "人员") -> dic
 
 
 def find_project(connection: Connection, code: str) -> dict:
+    """A project by its code; the code of one merged or deleted says where it went."""
     text = normalize_text(code or "")
     row = connection.exec_driver_sql("SELECT * FROM project WHERE code = :code", {"code": text}).mappings().first()
     if row is None:  # a code stored before codes were kept in their NFKC form
         row = _first_row(connection, "project", ids_named(connection, "SELECT id, code FROM project", text))
-    if row is None:
-        raise NotFoundError(f"项目编号：'{shown(code)}' 不存在", "查看项目编号：zs project list")
-    return dict(row)
+    if row is not None:
+        return dict(row)
+    retired = connection.exec_driver_sql(
+        "SELECT merged_into, reason FROM retired_project WHERE code = :code ORDER BY id DESC LIMIT 1", {"code": text}
+    ).first()
+    if retired is not None and retired[0]:
+        raise NotFoundError(
+            f"项目编号：'{shown(code)}' 已并入项目 {retired[0]}（{retired[1]}）", f"查看：zs project show {retired[0]}"
+        )
+    if retired is not None:
+        raise NotFoundError(f"项目编号：'{shown(code)}' 已删除（{retired[1]}）", "查看删除记录：zs audit log")
+    raise NotFoundError(f"项目编号：'{shown(code)}' 不存在", "查看项目编号：zs project list")

@@ -1,4 +1,7 @@
-"""Projects (招商引资项目): add, advance through the stages, edit, stall, resume, terminate, list."""
+"""Projects (招商引资项目): add, advance through the stages, edit, stall, resume, terminate, list.
+
+Stall, resume and terminate are dated events (`services.status`); deleting and merging projects
+are in `services.retire`."""
 
 from __future__ import annotations
 
@@ -27,6 +30,14 @@ from zhaoshang.parsing import (
     yuan_to_wan,
 )
 from zhaoshang.services.lookup import find_person, find_project, find_unit
+from zhaoshang.services.status import (
+    EVENT_LABELS,
+    STATUS_ACTIONS,
+    STATUS_LABELS,
+    events_of,
+    record_event,
+    status_on,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -34,8 +45,6 @@ if TYPE_CHECKING:
 STAGE_COLUMNS = {stage: f"{stage}_on" for stage in STAGES}
 # The stage each stage needs first (（三） 招落分离: signed, then started, then the rest).
 PREREQUISITE = {"started": "signed", "included": "started", "completed": "started", "producing": "started"}
-STATUS_LABELS = {"active": "正常", "stalled": "停滞", "terminated": "终止"}
-STATUS_ACTIONS = {"stalled": "project.stall", "active": "project.resume", "terminated": "project.terminate"}
 TEXT_FIELDS = {"investor": "投资方", "industry": "产业类别", "origin": "来源地", "note": "备注"}
 # field -> (longest, may hold line breaks): a note is free text up to what an Excel cell holds.
 _TEXT_LIMITS = {"investor": (NAME_MAX, False), "industry": (NAME_MAX, False), "origin": (NAME_MAX, False),
@@ -259,10 +268,12 @@ def advance_project(ledger: Ledger, actor: str, code: str, stage: str, on: str, 
         project = find_project(writer.connection, code)
         writer.subject = project["code"]
         _require_open(project, "推进")
-        if project["status"] == "stalled":
+        status, stall = status_on(events_of(writer.connection, project["id"]), on_date.isoformat())
+        if status == "stalled":
+            assert stall is not None  # stalled only by an event
             raise InputError(
-                f"项目：'{project['code']}' 处于停滞状态",
-                f"先恢复：zs project resume {project['code']}",
+                f"项目：'{project['code']}' 在 {on_date.isoformat()} 处于停滞状态（{stall.since} 起）",
+                f"先恢复：zs project resume {project['code']} --on 日期",
             )
         column = STAGE_COLUMNS[stage]
         if project[column] is not None:
@@ -286,32 +297,30 @@ def edit_project(ledger: Ledger, actor: str, code: str, fields: ProjectFields) -
         values = resolve_fields(writer.connection, fields)
         if not values:
             raise InputError("修改项目：没有给出要修改的字段", "例如：zs project edit 编号 --amount 2亿")
-        if values.get("code", project["code"]) != project["code"]:
+        renamed = values.get("code", project["code"]) != project["code"]
+        if renamed:
             _check_code_free(writer.connection, values["code"])
         check_stages(project | values)
+        if renamed:  # the codes merged into it still say where they went
+            for (retired_id,) in writer.connection.exec_driver_sql(
+                "SELECT id FROM retired_project WHERE merged_into = :code", {"code": project["code"]}
+            ).all():
+                writer.update("retired_project", {"id": retired_id}, {"merged_into": values["code"]})
         return writer.update("project", {"id": project["id"]}, values)
 
 
 def set_status(
     ledger: Ledger, actor: str, code: str, status: str, reason: str | None = None, on: str | None = None
 ) -> dict:
-    """Stall, resume or terminate a project."""
-    on_date = parse_date(on, "终止日期（--on）").isoformat() if on else None
+    """Stall, resume or terminate a project on a day (default: today); returns the project row after."""
+    label = {"stalled": "停滞日期（--on）", "active": "恢复日期（--on）", "terminated": "终止日期（--on）"}[status]
+    on_date = parse_date(on, label) if on else ledger.clock().date()
     if status in ("stalled", "terminated"):
         reason = parse_reason(reason, "原因（--reason）")
     with ledger.write(actor, STATUS_ACTIONS[status], subject=code) as writer:
         project = find_project(writer.connection, code)
         writer.subject = project["code"]
-        _require_open(project, "改变状态")
-        if project["status"] == status:
-            raise InputError(
-                f"项目：'{project['code']}' 已经是{STATUS_LABELS[status]}状态",
-                "查看项目：zs project show " + project["code"],
-            )
-        changes: dict = {"status": status, "status_reason": reason if status != "active" else None}
-        if status == "terminated":
-            changes["terminated_on"] = on_date
-        return writer.update("project", {"id": project["id"]}, changes)
+        return record_event(writer, project, status, on_date, reason if status != "active" else None)
 
 
 def current_stage(row: dict) -> str:
@@ -354,6 +363,13 @@ def project_view(row: dict) -> dict:
     }
 
 
+def _status_history(connection: Connection, project_id: int) -> list[dict]:
+    return [
+        {"status": event.status, "label": EVENT_LABELS[event.status], "since": event.since, "reason": event.reason}
+        for event in events_of(connection, project_id)
+    ]
+
+
 def list_projects(
     ledger: Ledger, stage: str | None = None, unit: str | None = None, year: str | None = None
 ) -> list[dict]:
@@ -382,4 +398,4 @@ def show_project(ledger: Ledger, code: str) -> dict:
     with ledger.read() as connection:
         project = find_project(connection, code)
         row = connection.exec_driver_sql(_VIEW_SQL + " WHERE project.id = :id", {"id": project["id"]}).mappings().one()
-        return project_view(dict(row))
+        return project_view(dict(row)) | {"status_history": _status_history(connection, project["id"])}

@@ -288,6 +288,11 @@ def set_indicator(ledger: Ledger, actor: str, metric: str, value: str, month: st
     label, kind, _ = INDICATORS[metric]
     text = parse_metric_value(kind, value, f"{label}（VALUE）")
     year, month_number = parse_month(month, "月份（--month）")
+    if month_number == 1:
+        raise InputError(
+            f"月份（--month）：'{month}' 统计局不单独发布1月数据，1–2月合并发布",
+            f"1–2月数据记在2月：zs indicator set {metric} {value} --month {year:04d}-02",
+        )
     month_text = f"{year:04d}-{month_number:02d}"
     with ledger.write(actor, "indicator.set", subject=f"{metric} {month_text}") as writer:
         existing = writer.connection.exec_driver_sql(
@@ -464,6 +469,17 @@ def target_value(connection: Connection, metric: str, year: int, unit_id: int | 
     return Decimal(row[0]) if row is not None else None
 
 
+def standing_target(connection: Connection, metric: str, year: int) -> tuple[Decimal, int] | None:
+    """A standing duty's district target (ZS402, ZS403): the year's, else the latest earlier
+    year's, with the year it comes from; None when no year up to `year` has one."""
+    row = connection.exec_driver_sql(
+        "SELECT value, year FROM target WHERE metric = :metric AND unit_id IS NULL AND year <= :year "
+        "ORDER BY year DESC LIMIT 1",
+        {"metric": metric, "year": year},
+    ).first()
+    return (Decimal(row[0]), row[1]) if row is not None else None
+
+
 def unit_targets(connection: Connection, metric: str, year: int) -> list[tuple[int, str, Decimal]]:
     """(unit_id, unit name, value) of every unit with its own target of the metric for the year."""
     rows = connection.exec_driver_sql(
@@ -475,7 +491,8 @@ def unit_targets(connection: Connection, metric: str, year: int) -> list[tuple[i
 
 
 def latest_indicator(connection: Connection, metric: str, as_of: date) -> tuple[str, Decimal] | None:
-    """(month, value) of the latest year-to-date figure of as_of's year, for a month no later than as_of's."""
+    """(month, value) of the latest year-to-date figure of as_of's year, for a month no later than
+    as_of's (1–2月 is stored as month 02)."""
     row = connection.exec_driver_sql(
         "SELECT month, value FROM indicator WHERE metric = :metric AND month BETWEEN :first AND :last ORDER BY month DESC LIMIT 1",
         {"metric": metric, "first": f"{as_of.year:04d}-01", "last": as_of.isoformat()[:7]},

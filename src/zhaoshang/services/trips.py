@@ -8,11 +8,9 @@ union is a per-person bitmask of days (see `trip_days_by_month`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from zhaoshang.db import Ledger
@@ -27,15 +25,13 @@ from zhaoshang.parsing import (
     require_text,
 )
 from zhaoshang.services.lookup import find_person, find_project
-from zhaoshang.services.units import held_throughout
+from zhaoshang.services.units import ROLE_METRICS, judge_month, posts_by_person, trip_minimums
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from zhaoshang.audit import Writer
 
-# The rule whose yearly target holds a role's monthly minimum of trip days.
-ROLE_METRICS = {"principal": "ZS201", "deputy": "ZS202", "head": "ZS203"}
 # Longer trips are almost always a typing slip (2024-03-01 to 2024-13-01 …); a real
 # posting (驻点招商) is logged with --long.
 MAX_TRIP_DAYS = 62
@@ -296,11 +292,13 @@ def _names_by_trip(connection: Connection, sql: str, params: dict) -> dict[int, 
 
 # Each person's trips overlapping the window, clipped to it; no order is needed (see below).
 # CROSS JOIN keeps SQLite reading trip_person in storage order: through the person index it
-# would read `trip` at random, twice as slow; `person` is read only for the rows in the window.
+# would read `trip` at random, twice as slow. The persons of chosen roles (`{persons}`) are
+# joined last, so that only the rows in the window look them up: as an IN test on trip_person
+# every row of the history would, and the count took twice as long.
 _TRIP_SPANS_SQL = """
-SELECT trip_person.person_id, max(trip.date_from, :first) || '/' || min(trip.date_to, :last)
-FROM trip_person CROSS JOIN trip ON trip.id = trip_person.trip_id{join}
-WHERE trip.date_from <= :last AND trip.date_to >= :first{persons}
+{chosen}SELECT trip_person.person_id, max(trip.date_from, :first) || '/' || min(trip.date_to, :last)
+FROM trip_person CROSS JOIN trip ON trip.id = trip_person.trip_id{persons}
+WHERE trip.date_from <= :last AND trip.date_to >= :first
 """
 
 
@@ -338,8 +336,9 @@ def trip_days_by_month(
 
     Calendar days, both ends of a trip inclusive; overlapping trips of a person count a shared
     day once; a trip across a month's end counts in both months. Persons and months without a
-    day on a trip are absent (read a missing key as 0). With `roles`, only the persons whose
-    role is one of them are counted (the rules need only the roles with a minimum).
+    day on a trip are absent (read a missing key as 0). With `roles`, only the persons who held
+    a post of one of those roles within the window are counted (the rules need only the roles
+    with a minimum; trips belong to the person, so their days count across a change of post).
 
     How: SQL picks each person's trips overlapping the window, clipped to it (one row per
     person and trip, unsorted); Python keeps one integer per person as a bitmask of the
@@ -355,16 +354,20 @@ def trip_days_by_month(
     masks: dict[int, int] = {}
     mask_of = masks.get
     params: dict = {"first": first.isoformat(), "last": last.isoformat()}
-    join = persons = ""
+    chosen = persons = ""
     if roles is not None:
-        chosen = {f"role_{index}": role for index, role in enumerate(roles)}
-        params |= chosen
-        join = " CROSS JOIN person ON person.id = trip_person.person_id"
-        persons = f" AND person.role IN ({', '.join(':' + name for name in chosen) or 'NULL'})"
+        role_params = {f"role_{index}": role for index, role in enumerate(roles)}
+        params |= role_params
+        chosen = (
+            "WITH chosen(person_id) AS (SELECT DISTINCT person_id FROM person_post"
+            f" WHERE role IN ({', '.join(':' + name for name in role_params) or 'NULL'})"
+            " AND (since IS NULL OR since <= :last) AND (until IS NULL OR until >= :first))\n"
+        )
+        persons = " CROSS JOIN chosen ON chosen.person_id = trip_person.person_id"
     # The DBAPI cursor: SQLAlchemy's Row objects would cost more than the counting itself.
     cursor = connection.connection.cursor()
     try:
-        for person_id, span in cursor.execute(_TRIP_SPANS_SQL.format(join=join, persons=persons), params):
+        for person_id, span in cursor.execute(_TRIP_SPANS_SQL.format(chosen=chosen, persons=persons), params):
             masks[person_id] = mask_of(person_id, 0) | spans[span]
     finally:
         cursor.close()
@@ -378,50 +381,24 @@ def trip_days_by_month(
     return days
 
 
-def minimums_for_year(connection: Connection, year: int) -> dict[int, int | None]:
-    """Trip-day minimum per person_id for the year (role target, unit-specific target winning); None without one.
-
-    The minimum of a role is the target of its rule (ROLE_METRICS) for the year; a target row
-    of the person's own unit wins over the district's row (unit_id NULL). A fractional target
-    is rounded up: days are whole, and 7.5 days are reached only with 8.
-    """
-    role_rows = " UNION ALL ".join(f"SELECT :role_{index}, :metric_{index}" for index in range(len(ROLE_METRICS)))
-    params: dict = {"year": year}
-    for index, (role, metric) in enumerate(ROLE_METRICS.items()):
-        params |= {f"role_{index}": role, f"metric_{index}": metric}
-    sql = f"""
-        WITH role_metric(role, metric) AS ({role_rows})
-        SELECT person.id,
-               coalesce(
-                   (SELECT value FROM target WHERE target.year = :year AND target.metric = role_metric.metric
-                                                AND target.unit_id = person.unit_id),
-                   (SELECT value FROM target WHERE target.year = :year AND target.metric = role_metric.metric
-                                                AND target.unit_id IS NULL))
-        FROM person LEFT JOIN role_metric ON role_metric.role = person.role
-    """
-    return {
-        person_id: None if value is None else math.ceil(Decimal(value))
-        for person_id, value in connection.exec_driver_sql(sql, params)
-    }
-
-
 @dataclass
 class PersonTripDays:
     """One person's trip days in a month against their minimum."""
 
     person: str
-    unit: str
+    person_id: int
+    unit: str  # of the post held on the month's last day (else the last post held in it)
     role: str
     days: int
-    minimum: int | None
-    held_throughout: bool  # held the role the whole month; otherwise not judged
+    minimum: int | None  # the smallest minimum of the month's judged posts
+    held_throughout: bool  # held judged posts on every day of the month; otherwise not judged
     unit_rank: int  # the unit's place in the ledger, to group the table
     in_progress: bool = False  # the month is not over at the as-of date: days so far, not judged
 
     @property
     def passed(self) -> bool | None:
-        """Reached the minimum; None when not judged (no minimum, not in the role all month,
-        or the month still in progress)."""
+        """Reached the minimum; None when not judged (no minimum, not in a judged post all
+        month, or the month still in progress)."""
         if self.minimum is None or not self.held_throughout or self.in_progress:
             return None
         return self.days >= self.minimum
@@ -441,6 +418,7 @@ class PersonTripDays:
         """The contract's shape (design §3)."""
         return {
             "person": self.person,
+            "person_id": self.person_id,
             "unit": self.unit,
             "role": self.role,
             "days": self.days,
@@ -461,36 +439,40 @@ def shortfalls_first(rows: list[PersonTripDays]) -> list[PersonTripDays]:
 
 
 def month_trip_days(ledger: Ledger, month: str, as_of: date) -> list[PersonTripDays]:
-    """Every person's trip days in a month, their minimum and whether they reached it (shortfalls first).
+    """Every person who held a post in a month (or travelled in it): trip days, minimum and whether
+    they reached it (shortfalls first).
 
-    As the rules judge it (design §2): days are counted up to as_of; a month whose last day
-    is after as_of (the current one, or one wholly ahead) is in progress and nobody fails it.
+    As the rules judge it (design §5.1): days are counted up to as_of; a month whose last day
+    is after as_of (the current one, or one wholly ahead) is in progress and nobody fails it; the
+    unit and role shown are those of the post held on the month's last day.
     """
     year, month_number = parse_month(month, "月份（--month）")
     first, last = month_bounds(year, month_number)
     key = first.isoformat()[:7]
     with ledger.read() as connection:
         days = trip_days_by_month(connection, first, min(last, as_of))  # empty before the month starts
-        minimums = minimums_for_year(connection, year)
-        persons = (
-            connection.exec_driver_sql(
-                "SELECT person.id, person.name, person.role, person.since, person.until, unit.name AS unit, unit.id AS unit_id "
-                "FROM person JOIN unit ON unit.id = person.unit_id ORDER BY unit.id, person.id"
+        minimums = trip_minimums(connection, year)
+        posts = posts_by_person(connection, first, last)
+        travelled = [person_id for person_id, month_key in days if month_key == key and person_id not in posts]
+        if travelled:  # trips of someone with no post that month: shown under their latest post, not judged
+            latest = posts_by_person(connection, date.min, date.max)
+            posts |= {person_id: latest[person_id] for person_id in travelled if person_id in latest}
+    rows = []
+    for person_id, person_posts in posts.items():
+        judgement = judge_month(person_posts, first, last, minimums)
+        post = judgement.post if judgement else person_posts[-1]
+        rows.append(
+            PersonTripDays(
+                person=post.name,
+                person_id=person_id,
+                unit=post.unit,
+                role=post.role,
+                days=days.get((person_id, key), 0),
+                minimum=judgement.minimum if judgement else None,
+                held_throughout=judgement.judged if judgement else False,
+                unit_rank=post.unit_id,
+                in_progress=last > as_of,
             )
-            .mappings()
-            .all()
         )
-    rows = [
-        PersonTripDays(
-            person=person["name"],
-            unit=person["unit"],
-            role=person["role"],
-            days=days.get((person["id"], key), 0),
-            minimum=minimums.get(person["id"]),
-            held_throughout=held_throughout(dict(person), first, last),
-            unit_rank=person["unit_id"],
-            in_progress=last > as_of,
-        )
-        for person in persons
-    ]
+    rows.sort(key=lambda row: (row.unit_rank, row.person_id))
     return shortfalls_first(rows)

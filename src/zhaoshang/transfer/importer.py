@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from zhaoshang.services.projects import (
     resolve_fields,
     stage_problems,
 )
+from zhaoshang.services.status import record_imported_status
 from zhaoshang.transfer.cells import amount_text, cell_text, read_date, read_status
 from zhaoshang.transfer.headers import AMOUNT_FIELDS, DATE_FIELDS, FIELD_BY_KEY, parse_mapping
 from zhaoshang.transfer.reader import PROGRESS_EVERY, LedgerSheet, Progress, SheetRow, read_ledger_sheet
@@ -381,17 +383,20 @@ def plan_import(
         raise _refusal(sheet, problems, unknown_persons)
 
 
-def apply_import(writer: Writer, report: ImportReport, progress: Progress | None = None) -> None:
-    """Write the planned rows in sheet order; new projects without a code get the next free ones."""
+def apply_import(writer: Writer, report: ImportReport, on: date, progress: Progress | None = None) -> None:
+    """Write the planned rows in sheet order; new projects without a code get the next free ones.
+    A status the sheet changes becomes a dated event (on `on`, the import's day, or the sheet's 终止时间)."""
     planned = sorted(report.added + report.updated, key=lambda row: row.row)
     codes = free_codes(writer.connection, reserved=[row.values["code"] for row in planned if row.values.get("code")])
     for done, row in enumerate(planned, start=1):
         if row.project_id is None:
             row.code = row.values.get("code") or next(codes)
-            writer.insert("project", row.values | {"code": row.code})
+            project_id = writer.insert("project", row.values | {"code": row.code})
         else:
             writer.update("project", {"id": row.project_id}, row.values)
             row.code = row.values.get("code", row.code)
+            project_id = row.project_id
+        record_imported_status(writer, project_id, row.values, on)
         if progress and done % PROGRESS_EVERY == 0:
             progress("写入", done, len(planned))
 
@@ -419,5 +424,5 @@ def import_projects(
         return report
     with ledger.write(actor, "project.import", subject=path.name) as writer:
         plan_import(writer.connection, ledger_sheet, rows, report, progress)
-        apply_import(writer, report, progress)
+        apply_import(writer, report, ledger.clock().date(), progress)
     return report
