@@ -23,13 +23,15 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not in
 
 
 class _Cells(HTMLParser):
-    """The page's table cells: per section, rows of {data-key: (data-value, text, classes)}."""
+    """The page's table cells: per section, rows of {key: (value, text)}, the key from the
+    column's header (`data-key`), the value its `data-value`, else the text (null when empty)."""
 
     def __init__(self):
         super().__init__()
         self.sections: dict[str, list[dict]] = {}
         self.section: str | None = None
-        self.cell: tuple[str, str, str] | None = None
+        self.keys: list[str] = []
+        self.cell: dict | None = None
         self.text = ""
 
     def handle_starttag(self, tag, attrs):
@@ -37,11 +39,14 @@ class _Cells(HTMLParser):
         if tag == "section":
             self.section = attributes["id"]
             self.sections[self.section] = []
-        elif tag == "tr" and self.section and "data-key" not in attributes:
+        elif tag == "thead":
+            self.keys = []
+        elif tag == "th" and "data-key" in attributes:
+            self.keys.append(attributes["data-key"])
+        elif tag == "tr" and self.section:
             self.sections[self.section].append({})
-        elif tag == "td" and "data-key" in attributes:
-            self.cell = (attributes["data-key"], attributes["data-value"], attributes.get("class") or "")
-            self.text = ""
+        elif tag == "td":
+            self.cell, self.text = attributes, ""
 
     def handle_data(self, data):
         if self.cell is not None:
@@ -49,8 +54,9 @@ class _Cells(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "td" and self.cell is not None and self.section:
-            key, value, classes = self.cell
-            self.sections[self.section][-1][key] = (json.loads(value), self.text, classes)
+            row = self.sections[self.section][-1]
+            value = json.loads(self.cell["data-value"]) if "data-value" in self.cell else self.text or None
+            row[self.keys[len(row)]] = (value, self.text)
             self.cell = None
 
 
@@ -88,11 +94,11 @@ def assert_figures_equal_the_json(page: str, bulletin: dict) -> int:
         rows = [_flat(row) for row in bulletin[section]]
         assert len(found[section]) == len(rows), section
         for shown, expected in zip(found[section], rows, strict=True):
-            for key, (value, text, classes) in shown.items():
+            for key, (value, text) in shown.items():
                 assert value == expected[key], (section, key, value, expected[key])
                 if value is None:
                     assert text == "", (section, key, text)
-                elif "num" in classes:
+                elif isinstance(value, (int, float)):
                     assert _shows(text, value), (section, key, text, value)
                 else:
                     assert text == str(value), (section, key, text, value)
@@ -185,7 +191,7 @@ def test_a_phone_does_not_scroll_sideways(sample_page, tmp_path: Path):
         f' srcdoc="{html.escape(page.read_text(encoding="utf-8"), quote=True)}"></iframe><script>'
         'window.addEventListener("load", function () { var page = document.getElementById("phone").contentDocument;'
         ' document.body.setAttribute("data-width", page.documentElement.scrollWidth + " " + page.documentElement.clientWidth'
-        ' + " " + page.querySelectorAll("td[data-key]").length + " " + Array.from(page.querySelectorAll(".scroll"))'
+        ' + " " + page.querySelectorAll("td").length + " " + Array.from(page.querySelectorAll(".scroll"))'
         ".filter(function (box) { return box.scrollWidth > box.clientWidth; }).length); });</script></body></html>",
         encoding="utf-8",
     )

@@ -15,6 +15,8 @@ from zhaoshang.cli.render import (
     check_format,
     emit_json,
     emit_table,
+    fold,
+    terminal_width,
 )
 
 check_app = ZsTyper(help="对照意见检查考核指标（供 cron 每晚运行）。", no_args_is_help=True)
@@ -125,7 +127,7 @@ def check_quotas(
             optional=["序时目标", "期间", "目标", "实际", "级别"],
             wide=wide,
         )  # fmt: skip
-        typer.echo(_summary_line(report))
+        typer.echo("\n".join(fold(_summary_line(report), terminal_width())))
     if not report.ok and not exit_zero:
         raise typer.Exit(1)
 

@@ -151,28 +151,29 @@ class Styled:
 class _Column:
     header: str
     natural: int  # as wide as its widest cell
-    minimum: int  # the narrowest it folds to
+    minimum: int  # the narrowest it folds to: names whole, long text at least TEXT_MIN wide
+    whole: int  # the narrowest with names whole, long text as narrow as it goes
+    tightest: int  # the narrowest it can be at all: only codes, dates and amounts whole
 
 
 def _measure(headers: Sequence[str], rows: list[list[Styled]]) -> list[_Column]:
-    measured: dict[str, tuple[int, int]] = {}  # the same value recurs (units, dates, statuses): measured once
+    measured: dict[str, tuple[int, int, int]] = {}  # the same value recurs (units, dates, statuses): measured once
     columns = []
     for index, header in enumerate(headers):
-        natural, piece = 0, 0
+        natural, whole, piece = 0, 0, 0
         for row in rows:
             text = row[index].text
             if text not in measured:
-                lines = text.split("\n")
-                measured[text] = (max(display_width(line) for line in lines), unbreakable_width(text))
-            width, longest = measured[text]
-            natural, piece = max(natural, width), max(piece, longest)
-        # Text that folds keeps a readable width; a header folds to two characters a line, its
-        # bracketed words (（万元）) whole.
-        minimum = max(
-            piece, min(natural, TEXT_MIN), min(display_width(header), max(HEADER_MIN, unbreakable_width(header, 0)))
-        )
+                widest_line = max(display_width(line) for line in text.split("\n"))
+                measured[text] = (widest_line, unbreakable_width(text), unbreakable_width(text, 0))
+            width, longest_whole, longest_piece = measured[text]
+            natural, whole, piece = max(natural, width), max(whole, longest_whole), max(piece, longest_piece)
+        # A header folds to two characters a line, its bracketed words (（万元）) whole.
+        header_piece = min(display_width(header), max(HEADER_MIN, unbreakable_width(header, 0)))
+        tightest = max(piece, min(natural, HEADER_MIN), header_piece)
+        widths = (max(whole, min(natural, TEXT_MIN), header_piece), max(whole, tightest), tightest)
         natural = max(natural, display_width(header))
-        columns.append(_Column(header, natural, min(minimum, natural)))
+        columns.append(_Column(header, natural, *(min(width, natural) for width in widths)))
     return columns
 
 
@@ -180,9 +181,23 @@ def _table_width(widths: Sequence[int]) -> int:
     return sum(widths) + _CELL_FRAME * len(widths) + 1
 
 
+def _narrowest(columns: list[_Column], shown: list[int], available: int) -> list[int]:
+    """The shown columns at their minimum; where that is too wide, at their tightest, then as many
+    names made whole again as fit, the cheapest first."""
+    widths = [columns[index].minimum for index in shown]
+    if _table_width(widths) <= available:
+        return widths
+    widths = [columns[index].tightest for index in shown]
+    for position in sorted(range(len(shown)), key=lambda position: columns[shown[position]].whole - widths[position]):
+        whole = columns[shown[position]].whole
+        if _table_width(widths) + whole - widths[position] <= available:
+            widths[position] = whole
+    return widths
+
+
 def _layout(columns: list[_Column], optional: Sequence[str], available: int, wide: bool) -> tuple[list[int], list[int]]:
     """Which columns to show and how wide: all at their natural width when wide; else leaving out
-    the optional columns (in the order given) while even their narrowest is too wide, then giving
+    the optional columns (in the order given) while even their minimum is too wide, then giving
     each column its narrowest and sharing what is left in proportion to what each lacks (long text
     gets the most)."""
     shown = list(range(len(columns)))
@@ -192,8 +207,8 @@ def _layout(columns: list[_Column], optional: Sequence[str], available: int, wid
         if _table_width([columns[index].minimum for index in shown]) <= available:
             break
         shown = [index for index in shown if columns[index].header != header]
-    widths = [columns[index].minimum for index in shown]
-    lacking = [columns[index].natural - columns[index].minimum for index in shown]
+    widths = _narrowest(columns, shown, available)
+    lacking = [columns[index].natural - width for index, width in zip(shown, widths, strict=True)]
     spare = available - _table_width(widths)
     if spare >= sum(lacking):
         return shown, [columns[index].natural for index in shown]

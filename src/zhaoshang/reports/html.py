@@ -2,10 +2,13 @@
 
 One file, nothing fetched: the style sheet is inline and the charts are inline SVG, so the page
 reads the same offline, in a mail attachment or in a chat app. The sections, their columns and
-figures are the workbook's (`reports.model`); each cell carries its JSON value (`data-key`,
-`data-value`), the same as `--format json` gives. On a phone (narrower than 720 px) each table
-row becomes a card of label–value lines, so the page never scrolls sideways; printed, it is A4
-landscape with the header row repeated on every page.
+figures are the workbook's (`reports.model`). A column's header names its JSON key
+(`data-key`); a cell whose text is not its JSON value as such (a number, a rate: `--format
+json`'s) carries that value as `data-value`; an empty cell is null. On a phone (narrower than
+720 px) each table row becomes a card of label–value lines, so the page never scrolls sideways;
+printed, it is A4 landscape with the header row repeated on every page. What differs by column
+(the card's labels, numbers set right, long text wrapped) is said once per column in the style
+sheet, so that a city's 100,000 projects do not repeat it in every cell.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -27,7 +31,8 @@ _NUMERIC = frozenset({"count", "days", "wan", "rate", "percent", "decimal", "pp"
 _SERIES_COLOURS = ("#2f5597", "#a9b8d6", "#c55a11")
 _CHART_WIDTH = 480  # SVG user units; the chart scales to the page's width
 _LABEL_WIDTH = 150
-_SHORT_TEXT = 12  # characters of a cell kept on one line (a code, a date, a unit's name, a status)
+# Text columns that wrap besides those the model marks (`Column.wrap`): names and lists of any length.
+_WRAPPED_KEYS = frozenset({"title", "name", "note", "project", "unit", "investor", "status_reason"})
 
 _STYLE = """
 :root { --ink: #1f2328; --muted: #59636e; --line: #d0d7de; --head: #d9e1f2; }
@@ -41,10 +46,9 @@ nav { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 12px 0; }
 nav a { color: #2f5597; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 0.875rem; width: 100%; }
-th, td { border: 1px solid var(--line); padding: 4px 6px; vertical-align: top; overflow-wrap: break-word; }
-td.short { white-space: nowrap; }
+th, td { border: 1px solid var(--line); padding: 4px 6px; vertical-align: top; }
 th { background: var(--head); font-weight: 600; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td { white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: 700; }
 td.bad { color: #9c0006; background: #ffc7ce; }
 td.good { color: #006100; background: #c6efce; }
@@ -59,11 +63,11 @@ details > summary { cursor: pointer; margin: 8px 0; }
   table, tbody, tr, td { display: block; width: 100%; }
   thead { display: none; }
   tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 10px; padding: 4px 8px; }
-  td { border: 0; border-bottom: 1px dashed var(--line); display: flex; justify-content: space-between;
-    gap: 12px; padding: 3px 0; text-align: right; }
+  td { border: 0; border-bottom: 1px dashed var(--line); display: flex; justify-content: space-between; gap: 12px;
+    padding: 3px 0; min-width: 0 !important; text-align: right !important; white-space: normal !important;
+    overflow-wrap: anywhere; }
   td:last-child { border-bottom: 0; }
-  td::before { content: attr(data-label); color: var(--muted); text-align: left; flex: 0 0 auto; max-width: 45%; }
-  td, td.num, td.short { white-space: normal; overflow-wrap: anywhere; }
+  td::before { color: var(--muted); text-align: left; flex: 0 0 auto; max-width: 45%; }
   td:empty { display: none; }
 }
 @page { size: A4 landscape; margin: 12mm; }
@@ -129,7 +133,7 @@ def page(bulletin: Bulletin) -> Iterator[str]:
     yield (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_text(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{_text(title)}</title>\n<style>{_STYLE}{_column_style(bulletin)}</style>\n</head>\n<body>\n"
         f"<header>\n<h1>{_text(title)}</h1>\n"
         f'<p class="subtitle">{_text(bulletin.subtitle)}</p>\n</header>\n'
     )
@@ -149,7 +153,10 @@ def _section(section: Section, bulletin: Bulletin) -> Iterator[str]:
     shown = [index for index, column in enumerate(section.columns) if column.header]
     if section.summary is not None:  # the project list: long, folded away until asked for
         yield f"<p>{_text(section.summary)}</p>\n<details>\n<summary>展开{_text(section.title)}</summary>\n"
-    head = "".join(f'<th scope="col">{_text(section.columns[index].header or "")}</th>' for index in shown)
+    head = "".join(
+        f'<th scope="col" data-key="{_attribute(section.columns[index].key)}">{_text(section.columns[index].header or "")}</th>'
+        for index in shown
+    )
     yield f'<div class="scroll">\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
     batch: list[str] = []
     for row in section.rows:
@@ -169,19 +176,39 @@ def _section(section: Section, bulletin: Bulletin) -> Iterator[str]:
 def _row(section: Section, row: Row, shown: list[int]) -> str:
     cells = []
     for index in shown:
-        column = section.columns[index]
         format = row.format(index, section.columns)
         value = row.values[index]
         text = display_text(value, format)
-        kind = "num" if format in _NUMERIC else "short" if len(text) <= _SHORT_TEXT else ""
-        classes = " ".join(part for part in (kind, row.flag(index) or "") if part)
-        cells.append(
-            f'<td data-label="{_attribute(column.header or "")}" data-key="{_attribute(column.key)}"'
-            f' data-value="{_attribute(_json_text(json_value(value, format)))}"'
-            + (f' class="{classes}"' if classes else "")
-            + f">{_text(text)}</td>"
-        )
+        known = json_value(value, format)
+        shown_as_is = known is None or (known.isoformat() if isinstance(known, date) else known) == text
+        attributes = "" if shown_as_is else f' data-value="{_attribute(_json_text(known))}"'
+        if row.flag(index):
+            attributes += f' class="{row.flag(index)}"'
+        cells.append(f"<td{attributes}>{_text(text)}</td>")
     return ('<tr class="total">' if row.total else "<tr>") + "".join(cells) + "</tr>\n"
+
+
+def _column_style(bulletin: Bulletin) -> str:
+    """What differs by column, once per column: its label on a phone's card, numbers set right,
+    long text wrapped (a rule's message, a project's name; the rest stays on one line)."""
+    rules = []
+    for section in bulletin.sections:
+        shown = [column for column in section.columns if column.header]
+        for position, column in enumerate(shown, start=1):
+            cell = f"#{section.key} td:nth-child({position})"
+            rules.append(
+                f'@media (max-width: 720px) {{ {cell}::before {{ content: "{_css_text(column.header or "")}"; }} }}'
+            )
+            if column.format in _NUMERIC:
+                rules.append(f"{cell} {{ text-align: right; }}")
+            elif column.wrap or column.key in _WRAPPED_KEYS:
+                rules.append(f"{cell} {{ white-space: normal; min-width: 12em; }}")
+                rules.append(f"@media (max-width: 720px) {{ {cell} {{ text-align: left !important; }} }}")
+    return "\n".join(rules) + "\n"
+
+
+def _css_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 # --- charts ----------------------------------------------------------------------------------
