@@ -73,6 +73,7 @@ def project_add(
     note: str | None = typer.Option(None, "--note", help="备注"),
 ) -> None:
     """新增项目；最后一行输出项目编号。"""
+    from zhaoshang.services.lookalikes import alike_project_warnings
     from zhaoshang.services.projects import add_project
 
     fields = _project_options(
@@ -83,14 +84,7 @@ def project_add(
     project_code = add_project(ledger, global_options(ctx).actor, fields)
     typer.echo(f"已新增项目：{name.strip()}")
     typer.echo(project_code)
-    _warn_alike(ledger, project_code)
-
-
-def _warn_alike(ledger, code: str) -> None:
-    from zhaoshang.services.lookalikes import alike_project_warnings
-
-    with ledger.read() as connection:
-        emit_warnings(alike_project_warnings(connection, code))
+    emit_warnings(ledger, alike_project_warnings, project_code)
 
 
 @project_app.command("advance")

@@ -57,11 +57,13 @@ def emit_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=json_default))
 
 
-def emit_warnings(warnings: list[tuple[str, str]]) -> None:
-    """Warnings that do not stop a command (it has done its work): `注意：…` and `提示：…` on stderr."""
-    for message, hint in warnings:
-        typer.echo(f"注意：{message}", err=True)
-        typer.echo(f"提示：{hint}", err=True)
+def emit_warnings(ledger, notice, subject) -> None:
+    """What `notice(connection, subject)` finds after a command has done its work (a likely slip,
+    not an error): `注意：…` and `提示：…` on stderr."""
+    with ledger.read() as connection:
+        for message, hint in notice(connection, subject):
+            typer.echo(f"注意：{message}", err=True)
+            typer.echo(f"提示：{hint}", err=True)
 
 
 # --- text as a terminal shows it -------------------------------------------------------------

@@ -47,6 +47,7 @@ def trip_log(
     long: bool = typer.Option(False, "--long", help="允许超过62天的行程（长期驻点招商）"),
 ) -> None:
     """登记一次外出招商（一个批次，可多人）；最后一行输出行程编号。"""
+    from zhaoshang.services.lookalikes import same_trip_warnings
     from zhaoshang.services.trips import log_trip
 
     fields = _trip_fields(persons, date_from, date_to, dest, region, purpose, companies, projects, long)
@@ -54,14 +55,7 @@ def trip_log(
     trip_id = log_trip(ledger, global_options(ctx).actor, fields)
     typer.echo(f"已登记外出招商：{'、'.join(persons or [])} {date_from} 至 {date_to} 赴{(dest or '').strip()}")
     typer.echo(trip_id)
-    _warn_same(ledger, trip_id)
-
-
-def _warn_same(ledger, trip_id: int) -> None:
-    from zhaoshang.services.lookalikes import same_trip_warnings
-
-    with ledger.read() as connection:
-        emit_warnings(same_trip_warnings(connection, trip_id))
+    emit_warnings(ledger, same_trip_warnings, trip_id)
 
 
 @trip_app.command("list")
