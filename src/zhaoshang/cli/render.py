@@ -17,9 +17,8 @@ import shutil
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import typer
 
@@ -142,16 +141,14 @@ def terminal_width() -> int:
 # --- tables ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Styled:
-    """A cell with a rich style ("red", "bold green"): the bulletin's flagged figures."""
+class Styled(NamedTuple):  # a NamedTuple, not a dataclass: `zs --help` would import dataclasses
+    """A cell with a style ("red", "bold green"): the bulletin's flagged figures."""
 
     text: str
     style: str = ""
 
 
-@dataclass
-class _Column:
+class _Column(NamedTuple):
     header: str
     natural: int  # as wide as its widest cell
     minimum: int  # the narrowest it folds to: names whole, long text at least TEXT_MIN wide
