@@ -99,7 +99,9 @@ def test_table_puts_failures_first_and_ends_with_a_summary(behind):
         assert label in out
     last = out.strip().splitlines()[-1]
     assert (
-        last.startswith("2024-03-31（序时进度25%）检查5项") and "错误2项、警告1项" in last and last.endswith("未通过")
+        last.startswith("2024-03-31（序时进度25%）检查5项")
+        and "约束性指标2项、预期性指标1项" in last
+        and last.endswith("未通过")
     )
 
 
@@ -130,9 +132,9 @@ def test_quiet_speaks_up_when_error_rules_have_no_data(behind):
     # ZS101, ZS102 (error, no target); ZS201–ZS203 (error, no person in the role): five lines.
     # ZS103–ZS105 are warnings: not printed.
     assert [line.split()[0] for line in lines[:-1]] == ["ZS101", "ZS102", "ZS201", "ZS202", "ZS203"]
-    assert all(" 错误 " in line and "无数据" in line for line in lines[:-1])
+    assert all(" 约束性 " in line and "无数据" in line for line in lines[:-1])
     assert "zs target set ZS101 数值 --year 2025" in lines[0]
-    assert "无数据8" in lines[-1] and "错误级无数据5项（未判定" in lines[-1]
+    assert "无数据8" in lines[-1] and "约束性指标无数据5项（未判定" in lines[-1]
 
 
 def test_target_copy_gives_a_new_year_last_years_quotas(behind):
@@ -152,7 +154,7 @@ def test_target_copy_gives_a_new_year_last_years_quotas(behind):
 
     # the 2024 project is not in 2025: ZS101 is now judged there (0 < 117 × 3/12), and -q says so, exit 1
     quiet = behind("check", "quotas", "--as-of", "2025-03-31", "-q", "--select", "ZS101")
-    assert quiet.exit_code == 1 and quiet.stdout.startswith("ZS101 错误 签约亿元以上项目 2025 落后序时")
+    assert quiet.exit_code == 1 and quiet.stdout.startswith("ZS101 约束性 签约亿元以上项目（全区） 2025 落后序时")
 
     # again, nothing left to copy: no change, no audit entry; --overwrite brings back 2024's 79
     assert "新增0项，保留已有25项" in behind.ok("target", "copy", "--from", "2024", "--to", "2025")
@@ -196,7 +198,7 @@ def test_check_reads_without_writing(behind):
 def test_explain_prints_clause_severity_and_docstring(zs):
     out = zs.ok("check", "explain", "zs104")
     assert out.startswith("ZS104 签约项目开工率（start-rate）")
-    assert "（十六）" in out and "警告" in out
+    assert "（十六）" in out and "预期性" in out
     assert "依据：（十六）“力争签约项目开工率" in out and "基数为0时为无数据" in out
 
 

@@ -96,7 +96,8 @@ def test_a_ledger_in_every_stage_and_status_survives_export_and_import(zs, tmp_p
     assert before == after
     assert before[0]["fixed_amount"] == 4321.5
     shown = {project["code"]: project for project in after}
-    assert (shown[full]["handler"], shown[full]["amount"]) == ("王芳", 12345.6789)
+    # 王芳 has a namesake: shown as she is typed, 姓名@单位 (issue 14)
+    assert (shown[full]["handler"], shown[full]["amount"]) == ("王芳@渠沟镇", 12345.6789)
     assert (shown[stalled]["status"], shown[ended]["status"], shown[ended]["terminated"]) == (
         "stalled",
         "terminated",

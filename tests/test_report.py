@@ -456,7 +456,7 @@ def test_the_terminal_bulletin_is_readable(zs: Zs):
     for title in ("总体进度", "单位排名", "外出招商", "预警"):
         assert title in output
     assert "红榜" in output and "黑榜" in output and "签约亿元以上项目" in output
-    assert "项目台账共9个项目" in output  # the list itself is in the workbook
+    assert "项目台账：共9个项目" in output  # the list itself is in the workbook
 
 
 def test_xlsx_is_written_and_an_existing_file_needs_force(zs: Zs, tmp_path: Path):

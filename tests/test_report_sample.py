@@ -103,5 +103,5 @@ def test_the_sample_workbook_opens_with_every_project(sample: Zs, bulletin: dict
 def test_the_terminal_bulletin_of_the_sample(sample: Zs):
     output = sample.ok("report", "monthly", "--month", "2024-10")
     assert output.startswith("相山区招商引资工作每月通报　2024年10月\n截至2024年10月31日（序时进度83.33%）")
-    for title in ("总体进度", "单位排名", "外出招商", "预警", "项目台账共"):
+    for title in ("总体进度", "单位排名", "外出招商", "预警", "项目台账：共"):
         assert title in output

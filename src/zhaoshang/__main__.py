@@ -1,3 +1,3 @@
-from zhaoshang.cli import app
+from zhaoshang.cli import run
 
-app(prog_name="zs")
+run()

@@ -249,7 +249,7 @@ def parse_choice(value: str, field: str, choices: dict[str, str], labels: dict[s
     key = choices.get(text) or choices.get(text.lower())
     if key:
         return key
-    listed = "、".join(f"{code}（{labels[code]}）" for code in labels)
+    listed = "、".join(f"{labels[code]}（{code}）" for code in labels)  # the Chinese first: what a clerk types
     raise InputError(f"{field}：'{shown(str(value))}' 不是可用的取值", f"可用取值：{listed}")
 
 

@@ -5,52 +5,79 @@ The command groups live beside this module, one per group; `zhaoshang.cli` puts 
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
-from typer.core import TyperGroup
 
-# click's UsageError, whether typer vendors click (0.2x) or depends on it: BadParameter's base.
-UsageError = cast("type[Exception]", typer.BadParameter.__mro__[1])
+from zhaoshang.cli.chinese import ChineseGroup, ZsTyper, click_errors, install, usage_message
+
+__all__ = ["ZsTyper", "app", "global_options", "open_ledger", "run"]
 
 if TYPE_CHECKING:
     from zhaoshang.db import Ledger
     from zhaoshang.errors import LedgerMissingError
 
+install()  # Click's and Typer's own words (Usage, Options, [required]…) in Chinese
 
-class ZsGroup(TyperGroup):
-    """Turns the core's typed errors into `错误：…` / `提示：…` on stderr and exit code 2."""
+
+@contextmanager
+def _errors_for_people(ctx: typer.Context | None = None) -> Iterator[None]:
+    """The core's typed errors, usage errors and an unusable ledger file as `错误：…` / `提示：…`
+    on stderr with exit code 2."""
+    from zhaoshang.errors import ZsError
+
+    try:
+        yield
+    except ZsError as error:
+        _fail(error.message, error.hint, error.exit_code)
+    except click_errors.NoArgsIsHelpError as asked:  # `zs project` alone: its help, as asked
+        typer.echo(asked.format_message())
+        raise typer.Exit(2) from None
+    except click_errors.UsageError as usage:
+        command = usage.ctx.command_path if usage.ctx else "zs"
+        _fail(usage_message(usage), f"查看用法：{command} --help", 2)
+    except Exception as error:  # a locked, unwritable or damaged file is the user's situation, not a bug
+        if type(error).__name__ not in ("OperationalError", "DatabaseError", "IntegrityError"):
+            raise
+        if not type(error).__module__.startswith(("sqlalchemy", "sqlite3")):
+            raise
+        from pathlib import Path
+
+        from zhaoshang.db import sqlite_problem
+
+        ledger_path = getattr(ctx.find_root().obj, "db", None) if ctx is not None else None
+        problem = sqlite_problem(Path(ledger_path or "zs.sqlite"), error)
+        _fail(problem.message, problem.hint, problem.exit_code)
+
+
+class ZsGroup(ChineseGroup):
+    """The `zs` command: errors in its own options (`zs --nosuch`) and in any command below it reach
+    the user the same way (see `_errors_for_people`)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        with _errors_for_people():
+            return super().make_context(info_name, args, parent, **extra)
 
     def parse_args(self, ctx, args):
         refuse_undecodable_arguments(args)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
-        from zhaoshang.errors import ZsError
-
-        try:
+        with _errors_for_people(ctx):
             return super().invoke(ctx)
-        except ZsError as error:
-            _fail(error.message, error.hint, error.exit_code)
-        except UsageError as caught:
-            usage: Any = caught  # click's UsageError: has ctx and format_message()
-            if type(usage).__name__ == "NoArgsIsHelpError":  # `zs project` alone: its help, as asked
-                typer.echo(usage.format_message())
-                raise typer.Exit(2) from None
-            command = usage.ctx.command_path if usage.ctx else "zs"
-            _fail(_usage_in_chinese(usage.format_message()), f"查看用法：{command} --help", 2)
-        except Exception as error:  # a locked, unwritable or damaged file is the user's situation, not a bug
-            if type(error).__name__ not in ("OperationalError", "DatabaseError", "IntegrityError"):
-                raise
-            if not type(error).__module__.startswith(("sqlalchemy", "sqlite3")):
-                raise
-            from pathlib import Path
 
-            from zhaoshang.db import sqlite_problem
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None):
+        """Shell completion (`eval "$(_ZS_COMPLETE=source_bash zs)"`, README): the shells are
+        registered only when a shell asks, so that `--help` and every command stay light."""
+        import os
 
-            problem = sqlite_problem(Path(getattr(ctx.obj, "db", None) or "zs.sqlite"), error)
-            _fail(problem.message, problem.hint, problem.exit_code)
+        if os.environ.get(complete_var or f"_{prog_name.replace('-', '_').upper()}_COMPLETE"):
+            from typer._completion_classes import completion_init
+
+            completion_init()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
 
 def refuse_undecodable_arguments(args: list[str]) -> None:
@@ -85,24 +112,6 @@ def refuse_undecodable(value: str | None, name: str) -> None:
     )
 
 
-_USAGE_PATTERNS = (
-    (re.compile(r"Missing option '([^']+)'.*"), r"缺少选项 \1"),
-    (re.compile(r"Missing argument '([^']+)'.*"), r"缺少参数 \1"),
-    (re.compile(r"No such option: (\S+?)\.?( Did you mean (\S+?)\?)?$"), r"没有这个选项：\1"),
-    (re.compile(r"No such command '([^']+)'.*"), r"没有这个命令：\1"),
-    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), r"多余的参数：\1"),
-    (re.compile(r"Option '([^']+)' requires an argument\."), r"选项 \1 后面需要一个值"),
-)
-
-
-def _usage_in_chinese(message: str) -> str:
-    """Click's usage errors, said in Chinese (the unknown ones are kept as click says them)."""
-    for pattern, replacement in _USAGE_PATTERNS:
-        if pattern.match(message):
-            return pattern.sub(replacement, message)
-    return message
-
-
 def _fail(message: str, hint: str | None, code: int) -> None:
     typer.echo(f"错误：{message}", err=True)
     if hint:
@@ -110,7 +119,15 @@ def _fail(message: str, hint: str | None, code: int) -> None:
     raise typer.Exit(code)
 
 
-app = typer.Typer(
+def _show_version(value: bool) -> None:
+    if value:
+        from zhaoshang import __version__
+
+        typer.echo(f"zs {__version__}")
+        raise typer.Exit()
+
+
+app = ZsTyper(
     cls=ZsGroup,
     name="zs",
     help="区投资促进局招商引资台账：项目、外出招商、每月通报与考核指标检查。",
@@ -147,6 +164,9 @@ def main(
     db: str = typer.Option(None, "--db", envvar="ZS_DB", help="账本文件；默认 $ZS_DB，否则 ./zs.sqlite"),
     actor: str = typer.Option(
         None, "--actor", envvar="ZS_ACTOR", help="写入审计日志的操作人；默认 $ZS_ACTOR，否则登录名"
+    ),
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_show_version, help="显示 zs 的版本号并退出"
     ),
 ) -> None:
     ctx.obj = checked_global_options(ctx, db, actor)
@@ -212,5 +232,11 @@ def missing_ledger(state: GlobalOptions, missing: LedgerMissingError) -> LedgerM
     return LedgerMissingError(message, hint, missing.path)
 
 
-def run() -> None:  # pragma: no cover - `python -m zhaoshang` and the console script
+def run() -> None:
+    """`zs` and `python -m zhaoshang`. A reader that stops early (`zs report monthly | head -1`) ends
+    the program as it ends cat or grep: quietly, by SIGPIPE, not with exit code 1 (a failed check)."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):  # not on Windows
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     app(prog_name="zs")

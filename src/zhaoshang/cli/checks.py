@@ -8,15 +8,21 @@ from typing import Any
 
 import typer
 
-from zhaoshang.cli.app import open_ledger
+from zhaoshang.cli.app import ZsTyper, open_ledger
 from zhaoshang.cli.render import (
     FORMAT_HELP,
+    WIDE_HELP,
     check_format,
     emit_json,
     emit_table,
+    fold,
+    terminal_width,
 )
 
-check_app = typer.Typer(help="对照意见检查考核指标（供 cron 每晚运行）。", no_args_is_help=True)
+check_app = ZsTyper(help="对照意见检查考核指标（供 cron 每晚运行）。", no_args_is_help=True)
+
+
+DISTRICT_SUBJECT = "全区"  # what a result with no subject (JSON null) is about
 
 
 def _failures_first(results: list) -> list:
@@ -49,8 +55,8 @@ def _summary_line(report) -> str:
     verdict = "通过" if report.ok else "未通过"
     return (
         f"{report.as_of}（序时进度{progress_text(report.progress)}）检查{len(report.results)}项：{statuses or '无'}；"
-        f"未通过的错误{report.errors}项、警告{report.warnings}项"
-        + (f"；错误级无数据{unjudged}项（未判定，请补录数据或目标）" if unjudged else "")
+        f"未通过的约束性指标{report.errors}项、预期性指标{report.warnings}项"
+        + (f"；约束性指标无数据{unjudged}项（未判定，请补录数据或目标）" if unjudged else "")
         + f" —— {verdict}"
     )
 
@@ -82,15 +88,16 @@ def check_quotas(
     select: str | None = typer.Option(None, "--select", help="只检查这些规则：逗号分隔的代码前缀，如 ZS1,ZS201"),
     ignore: str | None = typer.Option(None, "--ignore", help="不检查这些规则：逗号分隔的代码前缀；最长的前缀优先"),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
-    exit_zero: bool = typer.Option(False, "--exit-zero", help="有未通过的错误也以 0 退出"),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="有约束性指标未通过也以 0 退出"),
     quiet: bool = typer.Option(
         False,
         "-q",
         "--quiet",
-        help="表格只输出未通过的项和无数据（未判定）的错误级项；全部通过时什么也不输出（供 cron 发邮件）。--format json 不受影响，总是输出完整结果",
+        help="表格只输出未通过的项和无数据（未判定）的约束性项；全部通过时什么也不输出（供 cron 发邮件）。--format json 不受影响，总是输出完整结果",
     ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """对照意见检查考核指标。退出码：0 通过，1 有错误级未通过，2 输入有误。"""
+    """对照意见检查考核指标。退出码：0 通过，1 有约束性指标未通过，2 输入有误。"""
     from zhaoshang.parsing import parse_date
     from zhaoshang.rules import REGISTRY, run_checks
     from zhaoshang.rules.results import SEVERITY_LABELS, progress_text
@@ -105,7 +112,7 @@ def check_quotas(
     elif quiet:
         shown = [result for result in report.results if not result.passed or _unjudged_error(result)]
         for result in _failures_first(shown):
-            subject = f"（{result.subject}）" if result.subject else ""
+            subject = f"（{result.subject or DISTRICT_SUBJECT}）"
             typer.echo(
                 f"{result.code} {SEVERITY_LABELS[result.severity]} {result.title}{subject} {result.period} {result.status_label}：{result.message}"
             )
@@ -115,10 +122,12 @@ def check_quotas(
         emit_table(
             f"考核指标检查：截至 {report.as_of}，序时进度 {progress_text(report.progress)}",
             ["代码", "级别", "规则", "对象", "期间", "实际", "目标", "序时目标", "状态", "说明"],
-            [[r.code, SEVERITY_LABELS[r.severity], r.title, r.subject, r.period, *_result_cells(r), r.status_label, r.message]
-             for r in _failures_first(report.results)],
+            [[r.code, SEVERITY_LABELS[r.severity], r.title, r.subject or DISTRICT_SUBJECT, r.period, *_result_cells(r),
+              r.status_label, r.message] for r in _failures_first(report.results)],
+            optional=["序时目标", "期间", "目标", "实际", "级别"],
+            wide=wide,
         )  # fmt: skip
-        typer.echo(_summary_line(report))
+        typer.echo("\n".join(fold(_summary_line(report), terminal_width())))
     if not report.ok and not exit_zero:
         raise typer.Exit(1)
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from zhaoshang.cli.app import app, global_options, open_ledger
+from zhaoshang.cli.app import ZsTyper, app, global_options, open_ledger
 from zhaoshang.cli.render import (
     FORMAT_HELP,
+    WIDE_HELP,
     check_format,
     emit_json,
     emit_table,
 )
 
-audit_app = typer.Typer(help="审计日志：谁在何时改了什么。", no_args_is_help=True)
-db_app = typer.Typer(help="账本文件：备份与检查。", no_args_is_help=True)
+audit_app = ZsTyper(help="审计日志：谁在何时改了什么。", no_args_is_help=True)
+db_app = ZsTyper(help="账本文件：备份与检查。", no_args_is_help=True)
 
 
 @app.command("init")
@@ -35,8 +36,9 @@ def audit_log(
     ctx: typer.Context,
     project: str | None = typer.Option(None, "--project", help="只看这个项目的记录"),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """查看审计日志。"""
+    """查看审计日志：谁在何时（本地时间，按 TZ）改了什么；人员、单位、项目以名称显示，金额以万元计。"""
     from zhaoshang.services.history import audit_history
 
     check_format(format)
@@ -47,7 +49,12 @@ def audit_log(
     emit_table(
         "审计日志" + (f"：项目 {project}" if project else ""),
         ["序号", "时间", "操作人", "操作", "对象", "变更"],
-        [[e["seq"], e["at"], e["actor"], e["action_label"], e["subject"], "\n".join(e["summary"])] for e in entries],
+        [
+            [e["seq"], e["local_time"], e["actor"], e["action_label"], e["subject"], "\n".join(e["summary"])]
+            for e in entries
+        ],
+        optional=["对象", "操作人"],
+        wide=wide,
     )
 
 

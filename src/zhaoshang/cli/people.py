@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from zhaoshang.cli.app import global_options, open_ledger
+from zhaoshang.cli.app import ZsTyper, global_options, open_ledger
 from zhaoshang.cli.render import (
     FORMAT_HELP,
     check_format,
@@ -13,8 +13,8 @@ from zhaoshang.cli.render import (
     emit_table,
 )
 
-unit_app = typer.Typer(help="责任单位。", no_args_is_help=True)
-person_app = typer.Typer(help="人员（领导、单位负责人、工作人员）。", no_args_is_help=True)
+unit_app = ZsTyper(help="责任单位。", no_args_is_help=True)
+person_app = ZsTyper(help="人员（领导、单位负责人、工作人员）。", no_args_is_help=True)
 
 
 @unit_app.command("add")

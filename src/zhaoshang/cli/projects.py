@@ -7,17 +7,19 @@ from decimal import Decimal
 
 import typer
 
-from zhaoshang.cli.app import global_options, open_ledger
+from zhaoshang.cli.app import ZsTyper, global_options, open_ledger
 from zhaoshang.cli.render import (
     FORMAT_HELP,
+    WIDE_HELP,
     amount_cell,
     check_format,
     csv_text,
     emit_json,
     emit_table,
+    emit_warnings,
 )
 
-project_app = typer.Typer(help="招商引资项目：从在谈到投产。", no_args_is_help=True)
+project_app = ZsTyper(help="招商引资项目：从在谈到投产。", no_args_is_help=True)
 
 
 _STAGE_HELP = "signed|started|included|completed|producing（或 签约|开工|纳统|竣工|投产）"
@@ -71,15 +73,18 @@ def project_add(
     note: str | None = typer.Option(None, "--note", help="备注"),
 ) -> None:
     """新增项目；最后一行输出项目编号。"""
+    from zhaoshang.services.lookalikes import alike_project_warnings
     from zhaoshang.services.projects import add_project
 
     fields = _project_options(
         name, unit, amount, code, investor, industry, channel, origin, leader, handler,
         signed, started, included, completed, producing, note,
     )  # fmt: skip
-    project_code = add_project(open_ledger(ctx), global_options(ctx).actor, fields)
+    ledger = open_ledger(ctx)
+    project_code = add_project(ledger, global_options(ctx).actor, fields)
     typer.echo(f"已新增项目：{name.strip()}")
     typer.echo(project_code)
+    emit_warnings(ledger, alike_project_warnings, project_code)
 
 
 @project_app.command("advance")
@@ -264,6 +269,10 @@ _TABLE_PROJECT_KEYS = (
 )
 
 
+# The stage dates a narrow terminal leaves out, the first first: the later stages, then the earlier.
+_NARROW_DROPS = ("included", "completed", "producing", "started", "signed")
+
+
 @project_app.command("list")
 def project_list(
     ctx: typer.Context,
@@ -271,8 +280,9 @@ def project_list(
     unit: str | None = typer.Option(None, "--unit", help="责任单位"),
     year: str | None = typer.Option(None, "--year", help="签约年度"),
     format: str = typer.Option("table", "--format", help="输出格式：table、json 或 csv"),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出项目。"""
+    """列出项目。终端较窄时只列编号、名称、单位、总投资、阶段和状态，--wide 列出全部。"""
     from zhaoshang.services.projects import list_projects
 
     check_format(format, ("table", "json", "csv"))
@@ -296,6 +306,8 @@ def project_list(
             [labels[key] for key in _TABLE_PROJECT_KEYS],
             [[amount_cell(p[key]) if key == "amount" else p[key] for key in _TABLE_PROJECT_KEYS] for p in projects],
             caption=f"共 {len(projects)} 个项目，总投资 {amount_cell(total)} 万元",
+            optional=[labels[stage] for stage in _NARROW_DROPS],
+            wide=wide,
         )
 
 

@@ -6,80 +6,124 @@ from datetime import date
 
 import typer
 
-from zhaoshang.cli.app import open_ledger
+from zhaoshang.cli.app import ZsTyper, open_ledger
 from zhaoshang.cli.render import (
     FORMAT_HELP,
+    WIDE_HELP,
     check_format,
     emit_json,
     emit_table,
+    fold,
+    terminal_width,
 )
 
-report_app = typer.Typer(help="每月通报、季度考评、年终考核。", no_args_is_help=True)
+report_app = ZsTyper(help="每月通报、季度考评、年终考核。", no_args_is_help=True)
 
 
 # The options every report takes (typer reads an option's declaration; one serves the three commands).
 _XLSX_OPTION = typer.Option(None, "--xlsx", help="写入 Excel 通报（.xlsx）；不写则在终端显示")
-_FORCE_OPTION = typer.Option(False, "--force", help="覆盖已存在的 --xlsx 文件")
+_HTML_OPTION = typer.Option(None, "--html", help="写入网页通报（.html）：单个文件，手机上直接打开，可按A4横向打印")
+_FORCE_OPTION = typer.Option(False, "--force", help="覆盖已存在的 --xlsx、--html 文件")
 _REPORT_FORMAT_OPTION = typer.Option("table", "--format", help=FORMAT_HELP)
+_WIDE_OPTION = typer.Option(False, "--wide", help=WIDE_HELP)
 # How the terminal colours a flagged cell (the workbook colours it the same way).
-_FLAG_MARKUP = {"bad": "red", "good": "green", "honor": "bold red", "shame": "reverse"}
+_FLAG_STYLES = {"bad": "red", "good": "green", "honor": "bold red", "shame": "reverse"}
+# The columns a narrow terminal leaves out of each section, the first first (a key ending in `*`
+# stands for its columns in order: the earliest months go before the latest).
+_NARROW_DROPS = {
+    "overall": ("clause", "expected", "progress_points", "this_period", "severity_label"),
+    "units": ("period.*", "year.producing", "year.completed", "year.included", "signed_target", "started_target",
+              "progress_points", "signed_completion", "started_completion"),
+    "trips": ("role_label", "months.*", "months_short", "minimum"),
+    "warnings": ("code", "limit", "since", "note", "unit"),
+}  # fmt: skip
 
 
-def _flagged(text: str, flag: str | None, bold: bool) -> str:
-    from rich.markup import escape
-
-    style = " ".join(part for part in (_FLAG_MARKUP.get(flag or ""), "bold" if bold else None) if part)
-    return f"[{style}]{escape(text)}[/]" if style else escape(text)
+def _style(flag: str | None, bold: bool) -> str:
+    return " ".join(part for part in (_FLAG_STYLES.get(flag or ""), "bold" if bold else None) if part)
 
 
-def _emit_bulletin(bulletin) -> None:
-    """The bulletin as rich tables, section by section; a section too long to print (the project
+def _narrow_drops(section, shown: list[int]) -> list[str]:
+    """The headers of the section's shown columns a narrow terminal may leave out, in order."""
+    headers = []
+    for pattern in _NARROW_DROPS.get(section.key, ()):
+        headers += [
+            section.columns[index].header
+            for index in shown
+            if section.columns[index].key == pattern
+            or (pattern.endswith("*") and section.columns[index].key.startswith(pattern[:-1]))
+        ]
+    return headers
+
+
+def _emit_bulletin(bulletin, wide: bool) -> None:
+    """The bulletin as tables, section by section; a section too long to print (the project
     list) as its one-line summary."""
+    from zhaoshang.cli.render import Styled
     from zhaoshang.reports.model import display_text
 
     typer.echo(f"{bulletin.title}　{bulletin.period.label}")
     typer.echo(bulletin.subtitle)
     for section in bulletin.sections:
         if section.summary is not None:
-            typer.echo(f"\n{section.title}：{section.summary}（完整台账：--xlsx 文件.xlsx 或 --format json）")
+            line = f"{section.title}：{section.summary}（完整台账：--xlsx、--html 文件或 --format json）"
+            typer.echo("\n" + "\n".join(fold(line, terminal_width())))
             continue
         shown = [index for index, column in enumerate(section.columns) if column.header and column.terminal]
         rows = [
             [
-                _flagged(
-                    display_text(row.values[index], row.format(index, section.columns)), row.flag(index), row.total
+                Styled(
+                    display_text(row.values[index], row.format(index, section.columns)),
+                    _style(row.flag(index), row.total),
                 )
                 for index in shown
             ]
             for row in section.rows
         ]
         emit_table(
-            section.title, [section.columns[index].header for index in shown], rows, caption="\n".join(section.notes)
+            section.title,
+            [section.columns[index].header or "" for index in shown],
+            rows,
+            caption="\n".join(section.notes),
+            optional=_narrow_drops(section, shown),
+            wide=wide,
         )
 
 
-def _report(ctx: typer.Context, period, xlsx: str | None, force: bool, format: str) -> None:
-    """Build the bulletin of a period and show it, write it as a workbook, or print its figures as JSON."""
+def _report(
+    ctx: typer.Context, period, xlsx: str | None, html: str | None, force: bool, format: str, wide: bool
+) -> None:
+    """Build the bulletin of a period and show it, write it as a workbook or a page, or print its
+    figures as JSON."""
     from zhaoshang.reports.figures import build_bulletin
 
     check_format(format)
-    if xlsx is not None:
+    if xlsx is not None:  # a bad path is refused before the figures are computed
         from zhaoshang.reports.xlsx import check_output
 
-        check_output(xlsx, force)  # a bad path is refused before the figures are computed
+        check_output(xlsx, force)
+    if html is not None:
+        from zhaoshang.reports.html import check_output as check_html_output
+
+        check_html_output(html, force)
+    written = []
     with open_ledger(ctx).read() as connection:
         bulletin = build_bulletin(connection, period, date.today())
+        sections = "、".join(section.title for section in bulletin.sections)
         if xlsx is not None:
             from zhaoshang.reports.xlsx import write_xlsx
 
-            path = write_xlsx(bulletin, xlsx, force)
+            written.append(f"{write_xlsx(bulletin, xlsx, force)}（工作表：{sections}）")
+        if html is not None:
+            from zhaoshang.reports.html import write_html
+
+            written.append(f"{write_html(bulletin, html, force)}（网页：{sections}）")
         if format == "json":
             emit_json(bulletin.to_json())
-        elif xlsx is None:
-            _emit_bulletin(bulletin)
-    if xlsx is not None:
-        sheets = "、".join(section.title for section in bulletin.sections)
-        typer.echo(f"已生成{bulletin.title}（{period.label}）：{path}（工作表：{sheets}）", err=format == "json")
+        elif not written:
+            _emit_bulletin(bulletin, wide)
+    for path in written:
+        typer.echo(f"已生成{bulletin.title}（{period.label}）：{path}", err=format == "json")
 
 
 @report_app.command("monthly")
@@ -87,13 +131,15 @@ def report_monthly(
     ctx: typer.Context,
     month: str | None = typer.Option(None, "--month", help="月份（YYYY-MM）；默认上个月"),
     xlsx: str | None = _XLSX_OPTION,
+    html: str | None = _HTML_OPTION,
     force: bool = _FORCE_OPTION,
     format: str = _REPORT_FORMAT_OPTION,
+    wide: bool = _WIDE_OPTION,
 ) -> None:
     """每月通报：总体进度、单位排名（红黑榜）、项目台账、外出招商、预警，截至该月最后一天。"""
     from zhaoshang.reports.model import month_period, previous_month
 
-    _report(ctx, month_period(month or previous_month(date.today())), xlsx, force, format)
+    _report(ctx, month_period(month or previous_month(date.today())), xlsx, html, force, format, wide)
 
 
 @report_app.command("quarterly")
@@ -101,13 +147,15 @@ def report_quarterly(
     ctx: typer.Context,
     quarter: str | None = typer.Option(None, "--quarter", help="季度，如 2024-Q3；默认上一个季度"),
     xlsx: str | None = _XLSX_OPTION,
+    html: str | None = _HTML_OPTION,
     force: bool = _FORCE_OPTION,
     format: str = _REPORT_FORMAT_OPTION,
+    wide: bool = _WIDE_OPTION,
 ) -> None:
     """季度考评：与每月通报相同的内容，“本季”为该季度三个月，截至季度最后一天。"""
     from zhaoshang.reports.model import previous_quarter, quarter_period
 
-    _report(ctx, quarter_period(quarter or previous_quarter(date.today())), xlsx, force, format)
+    _report(ctx, quarter_period(quarter or previous_quarter(date.today())), xlsx, html, force, format, wide)
 
 
 @report_app.command("annual")
@@ -115,10 +163,12 @@ def report_annual(
     ctx: typer.Context,
     year: str | None = typer.Option(None, "--year", help="年度；默认上一年"),
     xlsx: str | None = _XLSX_OPTION,
+    html: str | None = _HTML_OPTION,
     force: bool = _FORCE_OPTION,
     format: str = _REPORT_FORMAT_OPTION,
+    wide: bool = _WIDE_OPTION,
 ) -> None:
     """年终考核：全年的数字，截至12月31日。"""
     from zhaoshang.reports.model import year_period
 
-    _report(ctx, year_period(year or str(date.today().year - 1)), xlsx, force, format)
+    _report(ctx, year_period(year or str(date.today().year - 1)), xlsx, html, force, format, wide)

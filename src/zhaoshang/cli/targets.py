@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import typer
 
-from zhaoshang.cli.app import global_options, open_ledger
+from zhaoshang.cli.app import ZsTyper, global_options, open_ledger
 from zhaoshang.cli.render import (
     FORMAT_HELP,
     amount_cell,
@@ -15,11 +15,11 @@ from zhaoshang.cli.render import (
     emit_listing,
 )
 
-target_app = typer.Typer(help="年度目标与每月外出天数下限（任务分解）。", no_args_is_help=True)
-indicator_app = typer.Typer(help="统计局发布的月度累计指标。", no_args_is_help=True)
-fund_app = typer.Typer(help="产业引导基金、天使基金。", no_args_is_help=True)
-building_app = typer.Typer(help="镇街总部经济楼宇。", no_args_is_help=True)
-meeting_app = typer.Typer(help="调度会、推进会。", no_args_is_help=True)
+target_app = ZsTyper(help="年度目标与每月外出天数下限（任务分解）。", no_args_is_help=True)
+indicator_app = ZsTyper(help="统计局发布的月度累计指标。", no_args_is_help=True)
+fund_app = ZsTyper(help="产业引导基金、天使基金。", no_args_is_help=True)
+building_app = ZsTyper(help="镇街总部经济楼宇。", no_args_is_help=True)
+meeting_app = ZsTyper(help="调度会、推进会。", no_args_is_help=True)
 
 
 _YEAR_FILTER_HELP = "只看这一年度"

@@ -6,10 +6,10 @@ from typing import Any
 
 import typer
 
-from zhaoshang.cli.app import global_options, open_ledger
+from zhaoshang.cli.app import ZsTyper, global_options, open_ledger
 
-import_app = typer.Typer(help="从 Excel 台账导入。", no_args_is_help=True)
-export_app = typer.Typer(help="导出为 Excel 台账。", no_args_is_help=True)
+import_app = ZsTyper(help="从 Excel 台账导入。", no_args_is_help=True)
+export_app = ZsTyper(help="导出为 Excel 台账。", no_args_is_help=True)
 
 
 PROGRESS_MIN_ROWS = 300  # a smaller workbook is read before a bar would be worth drawing

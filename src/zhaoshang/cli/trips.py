@@ -6,15 +6,17 @@ from datetime import date
 
 import typer
 
-from zhaoshang.cli.app import global_options, open_ledger
+from zhaoshang.cli.app import ZsTyper, global_options, open_ledger
 from zhaoshang.cli.render import (
     FORMAT_HELP,
+    WIDE_HELP,
     check_format,
     emit_json,
     emit_table,
+    emit_warnings,
 )
 
-trip_app = typer.Typer(help="外出招商：行程与每月天数。", no_args_is_help=True)
+trip_app = ZsTyper(help="外出招商：行程与每月天数。", no_args_is_help=True)
 
 
 _REGION_HELP = "区域：长三角、珠三角、京津冀或其他"
@@ -45,12 +47,15 @@ def trip_log(
     long: bool = typer.Option(False, "--long", help="允许超过62天的行程（长期驻点招商）"),
 ) -> None:
     """登记一次外出招商（一个批次，可多人）；最后一行输出行程编号。"""
+    from zhaoshang.services.lookalikes import same_trip_warnings
     from zhaoshang.services.trips import log_trip
 
     fields = _trip_fields(persons, date_from, date_to, dest, region, purpose, companies, projects, long)
-    trip_id = log_trip(open_ledger(ctx), global_options(ctx).actor, fields)
+    ledger = open_ledger(ctx)
+    trip_id = log_trip(ledger, global_options(ctx).actor, fields)
     typer.echo(f"已登记外出招商：{'、'.join(persons or [])} {date_from} 至 {date_to} 赴{(dest or '').strip()}")
     typer.echo(trip_id)
+    emit_warnings(ledger, same_trip_warnings, trip_id)
 
 
 @trip_app.command("list")
@@ -59,8 +64,9 @@ def trip_list(
     month: str | None = typer.Option(None, "--month", help="只看这个月有外出的行程（YYYY-MM）"),
     person: str | None = typer.Option(None, "--person", help="只看这个人的行程"),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出外出招商行程。"""
+    """列出外出招商行程。终端较窄时先省略走访企业、事由等列，--wide 列出全部。"""
     from zhaoshang.services.trips import list_trips
 
     check_format(format)
@@ -87,6 +93,8 @@ def trip_list(
             for t in trips
         ],
         caption=f"共 {len(trips)} 次行程",
+        optional=["走访企业", "事由", "区域", "关联项目", "天数"],
+        wide=wide,
     )
 
 

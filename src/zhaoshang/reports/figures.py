@@ -145,8 +145,9 @@ def _overall_columns(period: Period) -> list[Column]:
     ]
 
 
-def _overall_row(columns: list[Column], values: dict, kind: str = "count") -> Row:
-    """A row of 总体进度 from named values; figures read by the rule's kind (个, 万元, %)."""
+def _overall_row(columns: list[Column], values: dict, kind: str = "count", span: str = "") -> Row:
+    """A row of 总体进度 from named values; figures read by the rule's kind (个, 万元, %); `span`
+    names the period the status is about where it is not the year's (本月达标 beside a year's 33.3%)."""
     format = _KIND_FORMATS.get(kind, "count")
     keys = [column.key for column in columns]
     formats = {keys.index(key): format for key in ("this_period", "year_to_date", "target") if key in keys}
@@ -159,7 +160,7 @@ def _overall_row(columns: list[Column], values: dict, kind: str = "count") -> Ro
     if values.get("progress_points") is not None and values["progress_points"] < 0:
         flags[keys.index("progress_points")] = BAD
     values = values | {
-        "status_label": status_label(status, values.get("expected") is not None),
+        "status_label": span + status_label(status, values.get("expected") is not None),
         "expected": _exact(values.get("expected"), formats.get(keys.index("expected"), "decimal")),
     }
     return Row(tuple(values.get(key) for key in keys), {index: flag for index, flag in flags.items() if flag}, formats)
@@ -216,7 +217,7 @@ def _share_row(columns: list[Column], results: list[Result], period: Period) -> 
         "status": _worst([result.status for result in in_period] or [result.status for result in results]),
         "note": "；".join(notes),
     }
-    return _overall_row(columns, values)
+    return _overall_row(columns, values, span=period.word if monthly and not period.whole_year else "")
 
 
 def _failure_name(result: Result, period: Period) -> str:
@@ -568,7 +569,7 @@ def _project_summary(connection: Connection, period: Period) -> str:
     stages = "、".join(f"{STAGE_LABELS[stage]}{by_stage[stage]}" for stage in ("lead", *STAGES) if by_stage.get(stage))
     amount = format_wan(sum(row[2] for row in rows)) if rows else "0"
     stalled, terminated = sum(row[3] for row in rows), sum(row[4] for row in rows)
-    return f"项目台账共{total}个项目（{stages or '无'}），总投资{amount}万元；停滞{stalled}个，终止{terminated}个。"
+    return f"共{total}个项目（{stages or '无'}），总投资{amount}万元；停滞{stalled}个，终止{terminated}个。"
 
 
 # --- 外出招商 ----------------------------------------------------------------------------------

@@ -207,6 +207,16 @@ def json_value(value: Any, format: str) -> Any:
     return value
 
 
+def json_default(value: Any) -> Any:
+    """What `json.dumps` cannot write by itself: an exact Decimal as its shortest number, a date as ISO text."""
+    if isinstance(value, Decimal):
+        # JSON has one number type; an exact decimal's shortest text survives the round trip.
+        return int(value) if value == value.to_integral_value() else float(str(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
 def _row_json(columns: list[Column], row: Row) -> dict:
     data: dict = {}
     for index, (column, value) in enumerate(zip(columns, row.values, strict=True)):

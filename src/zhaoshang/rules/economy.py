@@ -117,7 +117,7 @@ def value_added_growth(connection: Connection, year: int, as_of: date) -> list[R
 @rule("ZS303", "industrial-output", "规上工业总产值", "（四）", "error")
 def industrial_output(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：规上工业总产值（万元）。
-    依据：（四）“确保全年规上工业总产值达330亿元以上”——“确保”，故为错误。
+    依据：（四）“确保全年规上工业总产值达330亿元以上”——“确保”，故为约束性指标。
     计算：取当年、不晚于检查日所在月的最近一个月 M 的 `output`（年初至该月累计，万元），
     同 ZS301 对照 目标 × M ÷ 12；M 为12月仍未达到为未完成。数据的发布、过期和年末判定同 ZS301。
     """
@@ -137,7 +137,7 @@ def investment_pull(connection: Connection, year: int, as_of: date) -> list[Resu
 @rule("ZS305", "funds-set-up", "组建产业引导基金、天使基金", "（十）", "warning")
 def funds_set_up(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：当年组建的产业引导基金、天使基金支数。
-    依据：（十）“力争组建2支产业引导基金和1支天使基金”——“力争”，故为警告。
+    依据：（十）“力争组建2支产业引导基金和1支天使基金”——“力争”，故为预期性指标。
     计算：按类型统计组建日期在当年1月1日至检查日（含）的基金（`zs fund add`），
     分别对照 ZS305.guidance（2支）、ZS305.angel（1支），每类一条结果。
     没有序时之分：达到为达标；12月31日前未达到为进行中，不判未通过；12月31日仍未达到为未完成。
@@ -170,7 +170,7 @@ def funds_set_up(connection: Connection, year: int, as_of: date) -> list[Result]
 @rule("ZS306", "hq-buildings", "镇街总部经济楼宇", "（七）", "warning")
 def hq_buildings(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：每个镇、街道打造一栋总部经济楼宇。
-    依据：（七）“每个镇街打造一栋总部经济楼宇，力争营业收入达到亿元以上、税收千万元以上”——“力争”，故为警告。
+    依据：（七）“每个镇街打造一栋总部经济楼宇，力争营业收入达到亿元以上、税收千万元以上”——“力争”，故为预期性指标。
     计算：对每个镇、街道，统计登记为当年（`zs building set`）、营业收入不少于 ZS306.revenue（1亿元）
     且税收不少于 ZS306.tax（1000万元）的楼宇栋数，对照 ZS306.buildings（1栋；本单位另设的以本单位为准），
     每个镇街一条结果。判定同 ZS305：12月31日前未达到为进行中。没有登记镇、街道为无数据。

@@ -31,7 +31,9 @@ STATUS_LABELS = {
     "no_data": "无数据",
 }
 FAILING = frozenset({"behind", "missed"})
-SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
+# How people read the two severities (the opinion's words): 约束性, a plain or 确保 target, fails the
+# check; 预期性, a 力争 target, only warns. JSON keeps `error` and `warning`.
+SEVERITY_LABELS = {"error": "约束性", "warning": "预期性"}
 
 Number = int | Decimal | Fraction  # exact; Python compares the three with one another exactly
 

@@ -56,9 +56,7 @@ def find_unit(connection: Connection, name: str, field: str = "单位") -> dict:
     names = [r[0] for r in connection.exec_driver_sql("SELECT name FROM unit ORDER BY id")]
     near = [candidate for candidate in names if text and (text in candidate or candidate in text)]
     hint = (
-        f"是否指：{'、'.join(near)}？"
-        if near
-        else "查看全部单位：zs unit list；新增单位：zs unit add 名称 --kind department"
+        f"是否指：{'、'.join(near)}？" if near else "查看全部单位：zs unit list；新增单位：zs unit add 名称 --kind 部门"
     )
     raise NotFoundError(f"{field}：'{shown(name)}' 不存在", hint)
 
@@ -84,7 +82,7 @@ def find_person(connection: Connection, name: str, field: str = "人员") -> dic
     if not rows:
         raise NotFoundError(
             f"{field}：'{shown(name)}' 不存在",
-            "查看人员：zs person list；新增人员：zs person add 姓名 --unit 单位 --role head",
+            "查看人员：zs person list；新增人员：zs person add 姓名 --unit 单位 --role 单位主要负责同志",
         )
     if len(rows) > 1:
         candidates = "；".join(f"{row['name']}@{row['unit_name']}（{ROLE_LABELS[row['role']]}）" for row in rows)

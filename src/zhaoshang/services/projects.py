@@ -30,6 +30,7 @@ from zhaoshang.parsing import (
     yuan_to_wan,
 )
 from zhaoshang.services.lookup import find_person, find_project, find_unit
+from zhaoshang.services.names import namesake_labels, person_label
 from zhaoshang.services.status import (
     EVENT_LABELS,
     STATUS_ACTIONS,
@@ -388,7 +389,11 @@ def list_projects(
             clauses.append("project.unit_id = :unit_id")
             params["unit_id"] = find_unit(connection, unit)["id"]
         sql = _VIEW_SQL + (" WHERE " + " AND ".join(clauses) if clauses else "") + " ORDER BY project.id"
-        views = [project_view(dict(row)) for row in connection.exec_driver_sql(sql, params).mappings()]
+        namesakes = namesake_labels(connection)
+        views = [
+            project_view(_namesakes_told_apart(dict(row), namesakes))
+            for row in connection.exec_driver_sql(sql, params).mappings()
+        ]
     if stage_code is not None:
         views = [view for view in views if view["stage"] == stage_code]
     return views
@@ -398,4 +403,13 @@ def show_project(ledger: Ledger, code: str) -> dict:
     with ledger.read() as connection:
         project = find_project(connection, code)
         row = connection.exec_driver_sql(_VIEW_SQL + " WHERE project.id = :id", {"id": project["id"]}).mappings().one()
-        return project_view(dict(row)) | {"status_history": _status_history(connection, project["id"])}
+        view = project_view(_namesakes_told_apart(dict(row), namesake_labels(connection)))
+        return view | {"status_history": _status_history(connection, project["id"])}
+
+
+def _namesakes_told_apart(row: dict, namesakes: dict[int, str]) -> dict:
+    """The leader and handler as `姓名@单位` where they share their name with another person."""
+    return row | {
+        "leader_name": person_label(row["leader_id"], row["leader_name"], namesakes),
+        "handler_name": person_label(row["handler_id"], row["handler_name"], namesakes),
+    }

@@ -25,6 +25,7 @@ from zhaoshang.parsing import (
     require_text,
 )
 from zhaoshang.services.lookup import find_person, find_project
+from zhaoshang.services.names import namesake_labels
 from zhaoshang.services.units import ROLE_METRICS, judge_month, posts_by_person, trip_minimums
 
 if TYPE_CHECKING:
@@ -251,7 +252,7 @@ def list_trips(ledger: Ledger, month: str | None = None, person: str | None = No
             ).mappings()
         ]
         listed = f"SELECT trip.id FROM trip{where}"
-        persons = _names_by_trip(connection, _TRIP_PERSONS_SQL.format(listed=listed), params)
+        persons = _persons_by_trip(connection, _TRIP_PERSONS_SQL.format(listed=listed), params)
         projects = _names_by_trip(connection, _TRIP_PROJECTS_SQL.format(listed=listed), params)
     return [
         {
@@ -271,13 +272,22 @@ def list_trips(ledger: Ledger, month: str | None = None, person: str | None = No
 
 
 _TRIP_PERSONS_SQL = (
-    "SELECT trip_person.trip_id, person.name FROM trip_person JOIN person ON person.id = trip_person.person_id "
+    "SELECT trip_person.trip_id, person.id, person.name FROM trip_person JOIN person ON person.id = trip_person.person_id "
     "WHERE trip_person.trip_id IN ({listed}) ORDER BY trip_person.trip_id, person.id"
 )
 _TRIP_PROJECTS_SQL = (
     "SELECT trip_project.trip_id, project.code FROM trip_project JOIN project ON project.id = trip_project.project_id "
     "WHERE trip_project.trip_id IN ({listed}) ORDER BY trip_project.trip_id, project.code"
 )
+
+
+def _persons_by_trip(connection: Connection, sql: str, params: dict) -> dict[int, list[str]]:
+    """The persons of the listed trips, per trip id; namesakes as `姓名@单位`."""
+    namesakes = namesake_labels(connection)
+    persons: dict[int, list[str]] = {}
+    for trip_id, person_id, name in connection.exec_driver_sql(sql, params):
+        persons.setdefault(trip_id, []).append(namesakes.get(person_id, name))
+    return persons
 
 
 def _names_by_trip(connection: Connection, sql: str, params: dict) -> dict[int, list[str]]:
