@@ -49,7 +49,7 @@ from zhaoshang.services.projects import set_status
 MADE_ON = date(2024, 11, 5)
 HYPERLINK = '=HYPERLINK("http://x","y")'
 SHEETS = ["总体进度", "单位排名", "项目台账", "外出招商", "预警"]
-RED_FONT = "009C0006"
+RED_FONT = "9C0006"  # the colour without its alpha byte (openpyxl writes 00, XlsxWriter FF)
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +146,8 @@ def _by(rows: list[dict], key: str, value) -> dict:
 
 
 def _font(cell) -> str | None:
-    return cell.font.color.rgb if cell.font.color is not None else None
+    colour = cell.font.color
+    return colour.rgb[-6:] if colour is not None and isinstance(colour.rgb, str) else None  # a theme colour: None
 
 
 def _header(sheet) -> list[str]:
@@ -392,7 +393,8 @@ def test_number_formats_and_red_failures(workbook):
     assert projects["P4"]["总投资（万元）"].number_format == "#,##0.####"
     assert projects["P3"]["签约"].number_format == "yyyy-mm-dd"
     assert (
-        projects["P2"]["专人"].fill.fgColor.rgb == "00FFC7CE" and projects["P1"]["专人"].fill.fgColor.rgb != "00FFC7CE"
+        projects["P2"]["专人"].fill.fgColor.rgb[-6:] == "FFC7CE"
+        and projects["P1"]["专人"].fill.fgColor.rgb[-6:] != "FFC7CE"
     )
     assert _font(projects["P8"]["状态"]) == RED_FONT  # stalled
     trips = {row["姓名"].value: row for row in _data(workbook["外出招商"])}
@@ -407,7 +409,8 @@ def test_frozen_headers_print_setup_and_widths(workbook):
         assert sheet.freeze_panes in ("B4", "C4")
         assert sheet.print_title_rows == "$3:$3"
         assert sheet.page_setup.orientation == "landscape"
-        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        # one page wide: fitToWidth absent means 1 (the OOXML default, which XlsxWriter leaves out)
+        assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
     # The print area is the table and its notes: 3 rows above, 20 rules (ZS305 and ZS401 in two rows each),
     # a blank row, 3 note lines; long text overflowing to the right does not shrink the page.
