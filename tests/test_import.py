@@ -378,7 +378,8 @@ def _ole_file(path: Path, stream_name: str) -> Path:
             lambda folder: _write(folder / "a.xlsx", "项目名称,责任单位\n甲项目,开发区\n"),
             ("不是 Excel 工作簿（.xlsx）：a.xlsx",),
         ),
-        (lambda folder: _ole_file(folder / "old.xls", "Workbook"), ("旧版 Excel（.xls）",)),
+        # .xls is read now (python-calamine); a Compound File that is no workbook is refused as damaged
+        (lambda folder: _ole_file(folder / "old.xls", "Workbook"), ("无法读取 Excel 工作簿：old.xls",)),
         (lambda folder: _ole_file(folder / "secret.xlsx", "EncryptedPackage"), ("设有打开密码（已加密）",)),
         (lambda folder: _zip(folder / "a.xlsx"), ("无法读取 Excel 工作簿",)),
         (lambda folder: write_book(folder / "empty.xlsx", []), ("工作表「台账」是空的",)),

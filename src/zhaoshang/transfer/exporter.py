@@ -17,7 +17,7 @@ from zhaoshang.db import Ledger
 from zhaoshang.files import output_path
 from zhaoshang.parsing import STAGE_LABELS, STAGES
 from zhaoshang.services.projects import STATUS_LABELS, current_stage
-from zhaoshang.sheets import Formats, check_text, is_formula_like, print_landscape, write_value, xlsx_workbook
+from zhaoshang.sheets import CELL_LIMIT, FORMULA_STARTS, Formats, check_text, print_landscape, xlsx_workbook
 from zhaoshang.transfer.headers import AMOUNT_FIELDS, DATE_FIELDS, FIELDS
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ WIDE_COLUMNS = {"name": 30, "investor": 24, "unit": 14, "note": 30, "reason": 20
 AMOUNT_FORMAT = "#,##0.####"
 _WHOLE_FORMAT = "#,##0"
 _YUAN_PER_WAN = 10_000
+_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 
 # The project's columns as the export reads them: persons as 姓名, or 姓名@单位 where two share the name.
 _EXPORT_SQL = (
@@ -86,23 +87,23 @@ def project_cells(row: dict, number: int) -> list[Any]:
 
 
 class ProjectSheet:
-    """The 项目台账 sheet: its title, header and formats; rows written one at a time, in order."""
+    """The 项目台账 sheet: its title, header and formats; rows written one at a time, in order.
 
-    def __init__(self, book, formats: Formats, sheet: Worksheet, title: str = TITLE, first_data_row: int = 2):
+    Cells carry no borders (the gridlines are printed instead) and blank cells are not written:
+    XlsxWriter's time goes by the cell, and a city's ledger has two million of them."""
+
+    def __init__(self, formats: Formats, sheet: Worksheet, title: str | None = TITLE):
         self.sheet = sheet
-        self.row = first_data_row  # 0-based: the next row to write
-        self.first_data_row = first_data_row
-        border = {"border": 1, "border_color": "#BFBFBF", "valign": "vcenter"}
-        self.text = formats.get(**border)
-        self.quoted = formats.get(**border, quote_prefix=True)
-        self.date = formats.get(**border, num_format="yyyy-mm-dd")
-        self.amount = formats.get(**border, num_format=AMOUNT_FORMAT)
-        self.whole = formats.get(**border, num_format=_WHOLE_FORMAT)
-        self.number = formats.get(**border, num_format="0")
+        self.first_data_row = 2 if title else 1  # 0-based
+        self.row = self.first_data_row  # the next row to write
+        self.quoted = formats.get(quote_prefix=True)
+        self.date = formats.get(num_format="yyyy-mm-dd")
+        self.amount = formats.get(num_format=AMOUNT_FORMAT)
+        self.whole = formats.get(num_format=_WHOLE_FORMAT)
         last = len(FIELDS) - 1
         for index, spec in enumerate(FIELDS):
-            sheet.set_column(index, index, WIDE_COLUMNS.get(spec.key, 12 if spec.key not in AMOUNT_FIELDS else 14))
-        if first_data_row == 2:
+            sheet.set_column(index, index, WIDE_COLUMNS.get(spec.key, 14 if spec.key in AMOUNT_FIELDS else 12))
+        if title:
             sheet.set_row(0, 30)
             sheet.merge_range(0, 0, 0, last, title, formats.get(bold=True, font_size=16, align="center"))
         header = formats.get(
@@ -110,30 +111,34 @@ class ProjectSheet:
             border=1, border_color="#808080",
         )  # fmt: skip
         for index, spec in enumerate(FIELDS):
-            sheet.write_string(first_data_row - 1, index, header_label(spec), header)
-        sheet.freeze_panes(first_data_row, 3)  # the code and the name stay in view
+            sheet.write_string(self.first_data_row - 1, index, header_label(spec), header)
+        sheet.freeze_panes(self.first_data_row, 3)  # the code and the name stay in view
+        self._kinds = [
+            "date" if spec.key in DATE_FIELDS else "amount" if spec.key in AMOUNT_FIELDS else "other" for spec in FIELDS
+        ]
 
     def write(self, cells: list[Any]) -> None:
-        for index, (spec, value) in enumerate(zip(FIELDS, cells, strict=True)):
-            if isinstance(value, str):
-                if spec.key in DATE_FIELDS:
-                    write_value(self.sheet, self.row, index, date.fromisoformat(value), self.date)
-                    continue
-                where = f"项目 {cells[1]} 的「{spec.label}」"
-                style = self.quoted if is_formula_like(value) else self.text
-                self.sheet.write_string(self.row, index, check_text(value, where), style)
-            elif spec.key in AMOUNT_FIELDS and value is not None:
-                write_value(self.sheet, self.row, index, value, self.whole if isinstance(value, int) else self.amount)
-            elif spec.key == "seq":
-                write_value(self.sheet, self.row, index, value, self.number)
+        sheet, row = self.sheet, self.row
+        for index, (kind, value) in enumerate(zip(self._kinds, cells, strict=True)):  # the hot loop: kept plain
+            if value is None:
+                continue
+            if kind == "date":
+                sheet.write_number(row, index, date.fromisoformat(value).toordinal() - _EXCEL_EPOCH, self.date)
+            elif isinstance(value, str):
+                if len(value) > CELL_LIMIT:
+                    check_text(value, f"项目 {cells[1]} 的「{FIELDS[index].label}」")
+                sheet.write_string(row, index, value, self.quoted if value.startswith(FORMULA_STARTS) else None)
+            elif kind == "amount":
+                sheet.write_number(row, index, value, self.whole if isinstance(value, int) else self.amount)
             else:
-                write_value(self.sheet, self.row, index, value, self.text)
+                sheet.write_number(row, index, value)
         self.row += 1
 
     def finish(self) -> None:
-        last = len(FIELDS) - 1
-        self.sheet.autofilter(self.first_data_row - 1, 0, max(self.row - 1, self.first_data_row - 1), last)
-        print_landscape(self.sheet, self.first_data_row - 1, max(self.row - 1, self.first_data_row - 1), last)
+        last_row, last = max(self.row - 1, self.first_data_row - 1), len(FIELDS) - 1
+        self.sheet.autofilter(self.first_data_row - 1, 0, last_row, last)
+        self.sheet.hide_gridlines(0)  # shown on screen and printed: the cells have no borders
+        print_landscape(self.sheet, self.first_data_row - 1, last_row, last)
 
 
 def iter_project_rows(connection: Connection, where: str = "", params: dict | None = None):
@@ -149,7 +154,7 @@ def export_projects(ledger: Ledger, path: str | Path, force: bool = False) -> in
     path = output_path(path, FIELD, "zs export projects 项目台账.xlsx", force)
     with ledger.read() as connection, xlsx_workbook(path, FIELD) as book:
         book.set_properties({"title": TITLE, "author": "zs"})
-        table = ProjectSheet(book, Formats(book), book.add_worksheet(SHEET_TITLE))
+        table = ProjectSheet(Formats(book), book.add_worksheet(SHEET_TITLE))
         for number, row in enumerate(iter_project_rows(connection), start=1):
             table.write(project_cells(row, number))
         table.finish()

@@ -34,19 +34,34 @@ FIELDS = (
     FieldSpec("code", "项目编号", ("编号", "项目代码", "项目编码", "项目序号")),
     FieldSpec("name", "项目名称", ("项目", "名称", "项目名")),
     FieldSpec(
-        "investor", "投资方", ("投资主体", "外来投资方", "投资企业", "投资单位", "投资商", "签约企业", "签约主体")
-    ),
+        "investor",
+        "投资方",
+        (
+            "投资主体", "外来投资方", "外来投资方名称", "投资方名称", "投资企业", "投资单位", "投资商", "签约企业",
+            "签约主体", "投资企业名称", "客商名称", "外来投资主体",
+        ),
+    ),  # fmt: skip
     FieldSpec(
-        "amount", "总投资", ("计划总投资", "投资额", "总投资额", "投资总额", "项目总投资", "协议投资额", "计划投资")
+        "amount",
+        "总投资",
+        ("计划总投资", "投资额", "总投资额", "投资总额", "项目总投资", "协议投资额", "计划投资", "估算投资", "估算总投资"),
     ),
     FieldSpec("fixed_amount", "固投", ("固定资产投资", "固定资产投资额", "固投额", "其中固投")),
-    FieldSpec("industry", "产业类别", ("行业", "产业", "所属行业", "行业类别", "产业类型", "所属产业", "行业分类")),
-    FieldSpec("unit", "责任单位", ("承办单位", "牵头单位", "招引单位", "责任主体")),
+    FieldSpec(
+        "industry",
+        "产业类别",
+        ("行业", "产业", "所属行业", "行业类别", "产业类型", "所属产业", "行业分类", "行业大类", "产业分类"),
+    ),
+    FieldSpec(
+        "unit", "责任单位", ("承办单位", "牵头单位", "招引单位", "责任主体", "单位名称", "上报部门", "推进部门", "上报单位")
+    ),
     FieldSpec("channel", "招商方式", ("招商模式", "招引方式")),
     FieldSpec("origin", "来源地", ("投资方来源地", "来源", "客商来源地", "投资来源地")),
-    FieldSpec("leader", "包保领导", ("包抓领导", "联系领导", "包联领导", "分包领导")),
+    FieldSpec(
+        "leader", "包保领导", ("包抓领导", "联系领导", "包联领导", "分包领导", "挂钩领导", "挂点领导", "挂钩/挂点领导")
+    ),
     FieldSpec("handler", "专人", ("跟踪人", "责任人", "推进专人", "跟踪专人", "项目专人")),
-    FieldSpec("signed", "签约时间", ("签约日期", "签约")),
+    FieldSpec("signed", "签约时间", ("签约日期", "签约", "合同签约时间", "合同签约日期", "签约时间(合同)")),
     FieldSpec("started", "开工时间", ("开工日期", "开工")),
     FieldSpec("included", "纳统时间", ("入库时间", "入库日期", "纳统日期", "入库纳统时间", "纳统", "入库")),
     FieldSpec("completed", "竣工时间", ("竣工日期", "竣工")),
@@ -57,7 +72,9 @@ FIELDS = (
     FieldSpec("terminated", "终止时间", ("终止日期",)),
     FieldSpec("note", "备注", ("说明",)),
 )
-FIELD_BY_KEY = {spec.key: spec for spec in FIELDS}
+# Recognised but not exported: a local partner (本地投资方) is kept in the note, beside the investor.
+LOCAL_INVESTOR = FieldSpec("local_investor", "本地投资方", ("本地投资方名称", "本地合作方", "本地投资主体", "本地企业"))
+FIELD_BY_KEY = {spec.key: spec for spec in (*FIELDS, LOCAL_INVESTOR)}
 AMOUNT_FIELDS = ("amount", "fixed_amount")
 DATE_FIELDS = ("signed", "started", "included", "completed", "producing", "terminated")
 UNIT_WORDS = {"亿元": "亿", "亿": "亿", "万元": "万", "万": "万", "元": "元"}
@@ -82,7 +99,9 @@ def split_unit(text: object) -> tuple[str, str | None]:
     return cleaned.strip("*＊:："), unit
 
 
-_SYNONYMS = {split_unit(name)[0]: spec.key for spec in FIELDS for name in (spec.label, *spec.synonyms)}
+_SYNONYMS = {
+    split_unit(name)[0]: spec.key for spec in (*FIELDS, LOCAL_INVESTOR) for name in (spec.label, *spec.synonyms)
+}
 
 
 @dataclass
@@ -123,7 +142,7 @@ def field_named(text: str) -> str:
         return IGNORE
     key = cleaned.lower() if cleaned.lower() in FIELD_BY_KEY else _SYNONYMS.get(cleaned)
     if key is None:
-        listed = "、".join(f"{spec.key}（{spec.label}）" for spec in FIELDS if spec.imported)
+        listed = "、".join(f"{spec.key}（{spec.label}）" for spec in FIELD_BY_KEY.values() if spec.imported)
         raise InputError(f"列映射（--map）：'{text}' 不是可用的字段", f"可用字段：{listed}、ignore（忽略这一列）")
     return key if FIELD_BY_KEY[key].imported else IGNORE
 
@@ -178,7 +197,12 @@ def fill_merges(rows: Sequence[Sequence[object]], merges: Sequence[tuple[int, in
 
 
 def _header_at(grid: list[list[object]], top: int, height: int, mapping: dict[str, str]) -> Header:
-    """The columns named by grid rows top..top+height-1 (0-based); the lower cell names a column first."""
+    """The columns named by grid rows top..top+height-1 (0-based).
+
+    A column is named by its own lowest cell: under a merged `投资方`, the columns `本地投资方` and
+    `外来投资方` are those two, not two investors. Only where the lower cell names nothing known do
+    the cells together name it (`签约` over `时间`); a cell merged down over both rows names its column
+    alone. The unit may sit in the upper cell (`投资额（亿元）` over `总投资`)."""
     columns = []
     mapped = set()
     for index in range(len(grid[top])):
@@ -190,16 +214,22 @@ def _header_at(grid: list[list[object]], top: int, height: int, mapping: dict[st
         if not parts:
             continue
         looked_up = [(part, *_lookup(part, mapping)) for part in parts]
-        found = [entry for entry in looked_up if entry[1] is not None]
-        if not found:
-            columns.append(Column(index, "/".join(_shown(part) for part in reversed(parts)), None))
-            continue
-        part, field_key, unit, mapped_by = found[0]
+        units = [entry[2] for entry in looked_up if entry[2]]
+        unit = units[0] if units else None
+        lowest = looked_up[0]
+        if lowest[1] is None and len(parts) > 1:
+            joined = "".join(clean_header(part) for part in reversed(parts))
+            combined = _lookup(joined, mapping)
+            if combined[0] is not None:
+                lowest = (joined, *combined)
+        part, field_key, _, mapped_by = lowest
         if mapped_by:
             mapped.add(mapped_by)
-        # `投资额（亿元）` over `总投资`: the unit may sit in the upper cell.
-        units = [entry[2] for entry in looked_up if entry[2]]
-        columns.append(Column(index, _shown(part), field_key, unit or (units[0] if units else None)))
+        if field_key is None:
+            # Unknown: named as the sheet shows it, the group above first (`投资方/联系人`).
+            columns.append(Column(index, "/".join(_shown(part) for part in reversed(parts)), None))
+            continue
+        columns.append(Column(index, _shown(part), field_key, unit))
     return Header(top + 1, top + height, columns, mapped)
 
 
