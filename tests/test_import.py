@@ -195,7 +195,7 @@ def test_reimporting_updates_the_projects_instead_of_adding_them_twice(people, t
     out = zs.ok("import", "projects", str(book))
     assert "新增 0 个项目，更新 1 个，未变 1 个" in out
     assert (
-        f"第3行 {first['新能源电池项目']['code']} 新能源电池项目：总投资 12,000 → 15,000；开工时间 空 → 2024-04-01"
+        f"第3行 {first['新能源电池项目']['code']} 新能源电池项目：总投资：12,000 → 15,000；开工时间：空 → 2024-04-01"
         in out
     )
     after = by_name(zs)
@@ -252,7 +252,7 @@ def test_dry_run_shows_what_would_change_and_writes_nothing(people, tmp_path):
     before = dump(zs.db)
     out = zs.ok("import", "projects", str(book), "--dry-run")
     assert "将新增：\n  第4行 （自动编号） 光伏项目" in out
-    assert f"将更新：\n  第3行 {existing} 电池项目：总投资 10,000 → 12,000；包保领导 空 → 李四" in out
+    assert f"将更新：\n  第3行 {existing} 电池项目：总投资：10,000 → 12,000；包保领导：空 → 李四" in out
     assert "试运行：将新增 1 个项目，更新 1 个，未变 0 个；没有写入。" in out
     assert dump(zs.db) == before
 
@@ -427,7 +427,7 @@ def test_large_workbooks_report_progress(people, tmp_path):
     )
     calls: list[tuple[str, int, int]] = []
     ledger = Ledger.open(zs.db)
-    report = import_projects(ledger, "测试员", book, dry_run=True, progress=lambda *call: calls.append(call))
+    [report] = import_projects(ledger, "测试员", book, dry_run=True, progress=lambda *call: calls.append(call))
     ledger.close()
     assert len(report.added) == count
     assert ("读取", count + 2, count + 2) in calls  # rows 3..622, reported by their row number

@@ -41,21 +41,30 @@ class _ImportProgress:
             self.bar.stop()
 
 
-def _echo_listed(title: str, lines: list[str]) -> None:
+def _echo_listed(title: str, lines: list[str], most: int = _LISTED_MAX) -> None:
     if not lines:
         return
     typer.echo(title)
-    for line in lines[:_LISTED_MAX]:
+    for line in lines[:most]:
         typer.echo(f"  {line}")
-    if len(lines) > _LISTED_MAX:
+    if len(lines) > most:
         typer.echo(f"  ……共 {len(lines)} 条")
+
+
+_CHANGES_MAX = 200  # projects whose changes are listed; the count says the rest
 
 
 @import_app.command("projects")
 def import_projects_command(
     ctx: typer.Context,
-    file: str = typer.Argument(..., help="Excel 台账（.xlsx）"),
+    files: list[str] = typer.Argument(..., help="Excel 台账（.xlsx、.xls 或 .ods），可给多个文件，一并导入"),
     sheet: str | None = typer.Option(None, "--sheet", help="工作表名称；默认第一个认得出表头的工作表"),
+    unit: str | None = typer.Option(
+        None, "--unit", help="报送单位：只接受这个单位的项目，别的单位的行算作问题（表中没有责任单位列时，每行都是这个单位的）"
+    ),
+    errors: str | None = typer.Option(
+        None, "--errors", metavar="问题.xlsx", help="导入被拒时，把工作簿连同问题写到这个文件：问题单元格标红并附批注，另有「问题清单」"
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查，列出将新增和更新的项目，不写入"),
     mapping: list[str] | None = typer.Option(
         None,
@@ -64,22 +73,52 @@ def import_projects_command(
         help="指明一列的含义（字段如 investor、amount、leader，或 ignore 忽略这一列），可多次使用",
     ),
 ) -> None:
-    """从 Excel 台账导入项目：自动找表头，逐行校验，全部无误才写入；再次导入同一项目时更新而不重复。"""
+    """从 Excel 台账导入项目：自动找表头，逐行校验，全部无误才写入（多个文件一次写入）；再次导入同一项目时更新而不重复。"""
     from zhaoshang.transfer.importer import import_projects
 
     progress = _ImportProgress()
     try:
-        report = import_projects(
+        reports = import_projects(
             open_ledger(ctx),
             global_options(ctx).actor,
-            file,
+            files,
             sheet=sheet,
             dry_run=dry_run,
             mapping=mapping or [],
             progress=progress,
+            unit=unit,
+            errors=errors,
         )
     finally:
         progress.close()
+    for report in reports:
+        _echo_sheet(report)
+    added = sum(len(report.added) for report in reports)
+    updated = [row for report in reports for row in report.updated]
+    unchanged = sum(report.unchanged for report in reports)
+    several = len(reports) > 1
+    if dry_run:
+        _echo_listed(
+            "将新增：",
+            [
+                f"{report.file + ' ' if several else ''}第{row.row}行 {row.code or '（自动编号）'} {row.name}"
+                for report in reports
+                for row in report.added
+            ],
+        )
+    changes = [
+        f"{report.file + ' ' if several else ''}第{row.row}行 {row.code} {row.name}：{'；'.join(row.changes)}"
+        for report in reports
+        for row in report.updated
+    ]
+    _echo_listed("将更新：" if dry_run else "已更新：", changes, _CHANGES_MAX)
+    counts = f"新增 {added} 个项目，更新 {len(updated)} 个，未变 {unchanged} 个"
+    files_note = f"（{len(reports)} 个文件）" if several else ""
+    typer.echo(f"试运行{files_note}：将{counts}；没有写入。" if dry_run else f"已导入{files_note}：{counts}。")
+
+
+def _echo_sheet(report) -> None:
+    """What was read of one file: where the header is, what was left out, what looks amiss."""
     sheet_read, header = report.sheet, report.sheet.header
     rows = (
         f"第{header.first_row}行"
@@ -96,16 +135,12 @@ def import_projects_command(
         typer.echo(f"不导入的列：{'、'.join(sheet_read.ignored)}")
     if sheet_read.other_sheets:
         typer.echo(f"其他工作表没有导入：{'、'.join(sheet_read.other_sheets)}（用 --sheet 指定）")
+    for warning in sheet_read.warnings:
+        typer.echo(f"注意：{warning}")
     _echo_listed("只填了月份的日期，按当月1日登记：", report.month_only)
-    _echo_listed("跳过的行：", sheet_read.skipped)
-    if report.dry_run:
-        _echo_listed("将新增：", [f"第{row.row}行 {row.code or '（自动编号）'} {row.name}" for row in report.added])
-    _echo_listed(
-        "将更新：" if report.dry_run else "已更新：",
-        [f"第{row.row}行 {row.code} {row.name}：{'；'.join(row.changes)}" for row in report.updated],
-    )
-    counts = f"新增 {len(report.added)} 个项目，更新 {len(report.updated)} 个，未变 {report.unchanged} 个"
-    typer.echo(f"试运行：将{counts}；没有写入。" if report.dry_run else f"已导入：{counts}。")
+    if sheet_read.skipped_kinds:
+        kinds = "，".join(f"{kind} {count} 行" for kind, count in sheet_read.skipped_kinds.items())
+        _echo_listed(f"跳过的行（{kinds}）：", sheet_read.skipped)
 
 
 @export_app.command("projects")

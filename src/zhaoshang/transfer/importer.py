@@ -12,7 +12,8 @@ column, new projects are 正常 and existing ones keep their status.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError, NotFoundError
-from zhaoshang.parsing import STAGES, format_wan, require_text
+from zhaoshang.files import output_path
+from zhaoshang.parsing import STAGE_LABELS, STAGES, format_wan, require_text
 from zhaoshang.services.projects import (
     STAGE_COLUMNS,
     STATUS_LABELS,
@@ -29,6 +31,7 @@ from zhaoshang.services.projects import (
     resolve_fields,
     stage_problems,
 )
+from zhaoshang.services.lookup import find_unit
 from zhaoshang.transfer.cells import amount_text, cell_text, read_date, read_status
 from zhaoshang.transfer.headers import AMOUNT_FIELDS, DATE_FIELDS, FIELD_BY_KEY, parse_mapping
 from zhaoshang.transfer.reader import PROGRESS_EVERY, LedgerSheet, Progress, SheetRow, read_ledger_sheet
@@ -69,9 +72,17 @@ class Problem:
     row: int | None  # None: about the whole sheet
     message: str
     hint: str | None = None
+    field: str | None = None  # the field whose cell is wrong, to mark it in the --errors workbook
+    file: str | None = None  # set when several files are imported at once
 
     def __str__(self) -> str:
-        return f"第{self.row}行 {self.message}" if self.row else self.message
+        where = f"{self.file} " if self.file else ""
+        return f"{where}第{self.row}行 {self.message}" if self.row else f"{where}{self.message}"
+
+    @property
+    def kind(self) -> str:
+        """The problem without its value: how the rest are counted (`包保领导：不存在`)."""
+        return re.sub(r"\s*'[^']*'\s*", "", self.message).replace("（", "(").split("(")[0][:40]
 
 
 @dataclass
@@ -152,7 +163,7 @@ def _status(cells: dict, sheet: LedgerSheet, row: RowInput) -> dict | None:
                 f"把「{status_column.label}」写作 终止，或清空终止时间",
             )
     except InputError as error:
-        row.problems.append(Problem(row.number, error.message, error.hint))
+        row.problems.append(Problem(row.number, error.message, error.hint, "status"))
         return None
     return {
         "status": status,
@@ -165,23 +176,30 @@ def row_input(source: SheetRow, sheet: LedgerSheet) -> RowInput:
     """A sheet row as typed fields; problems of its cells are collected, not raised."""
     row = RowInput(source.number, ProjectFields(), {}, None)
     for key, column in sheet.header.fields.items():
-        if key in _STATUS_FIELDS or not FIELD_BY_KEY[key].imported:
+        if key in _STATUS_FIELDS or key == "local_investor" or not FIELD_BY_KEY[key].imported:
             continue
         row.labels[key] = column.label
         try:
             text = _typed(key, source.cells.get(key), sheet, row)
         except InputError as error:
-            row.problems.append(Problem(row.number, error.message, error.hint))
+            row.problems.append(Problem(row.number, error.message, error.hint, key))
             row.unreadable.add(key)
             continue
         if text is None:
             if key in REQUIRED:  # a blank name, unit or amount never clears one
-                row.problems.append(Problem(row.number, f"{column.label}：必须填写", _REQUIRED_HINT))
+                row.problems.append(Problem(row.number, f"{column.label}：必须填写", _REQUIRED_HINT, key))
                 continue
             if key == "code":  # a blank code: the project keeps its code, or gets the next free one
                 continue
             text = ""  # a blank optional cell clears the field
         setattr(row.fields, key, text)
+    local = sheet.column("local_investor")
+    partner = cell_text(source.cells.get("local_investor")) if local else None
+    if local and partner:
+        # 招商引资 counts the outside investor; a local partner is kept in the note, said so.
+        mention = f"{local.label}：{partner}"
+        if mention not in (row.fields.note or ""):
+            row.fields.note = "；".join(text for text in (row.fields.note, mention) if text)
     row.status = _status(source.cells, sheet, row)
     return row
 
@@ -226,11 +244,12 @@ class _LedgerIndex:
                 number,
                 f"账本中有{len(candidates)}个投资方和名称都相同的项目（{codes}），无法确定更新哪一个",
                 "在「项目编号」列写明编号",
+                "name",
             )
         return (candidates[0] if candidates else None), None
 
     def describe(self, column: str, before, after) -> str:
-        """One changed field as people read it: `总投资 12,000 → 15,000`."""
+        """One changed field as people read it: `总投资：12,000 → 15,000`."""
 
         def shown(value):
             if value is None:
@@ -245,7 +264,7 @@ class _LedgerIndex:
                 return STATUS_LABELS[value]
             return value
 
-        return f"{FIELD_BY_KEY[_COLUMN_FIELDS[column]].label} {shown(before)} → {shown(after)}"
+        return f"{FIELD_BY_KEY[_COLUMN_FIELDS[column]].label}：{shown(before)} → {shown(after)}"
 
 
 class _Claims:
@@ -253,7 +272,8 @@ class _Claims:
     investor and name where either row has no code (importing again could not tell them apart)."""
 
     def __init__(self):
-        self.rows: dict[tuple, int] = {}
+        self.rows: dict[tuple, str] = {}
+        self.file: str | None = None  # the file being read, when several are imported
 
     def claim(self, number: int, values: dict, project: dict | None) -> Problem | None:
         named = (values.get("investor") or "", values.get("name"))
@@ -263,11 +283,14 @@ class _Claims:
         # a coded row meets an earlier codeless one of the same name, and a codeless row any earlier one
         checks = [claim for claim in mine if claim[0] != "coded"] + [("named", *named) if code else ("coded", *named)]
         earlier = next((self.rows[claim] for claim in checks if claim in self.rows), None)
+        label = f"{self.file} 第{number}行" if self.file else f"第{number}行"
         for claim in mine:
-            self.rows.setdefault(claim, number)
+            self.rows.setdefault(claim, label)
         if earlier is None:
             return None
-        return Problem(number, f"与第{earlier}行是同一个项目（项目编号相同，或投资方和项目名称相同）", _DUPLICATE_HINT)
+        return Problem(
+            number, f"与{earlier}是同一个项目（项目编号相同，或投资方和项目名称相同）", _DUPLICATE_HINT, "name"
+        )
 
 
 @dataclass
@@ -277,29 +300,39 @@ class _RowPlan:
     new: bool
 
 
-def _plan_row(row: RowInput, index: _LedgerIndex, claims: _Claims, unknown_persons: set[str]) -> _RowPlan:
-    """What one row adds or changes, and its problems."""
+_STAGE_BY_LABEL = {STAGE_LABELS[stage]: stage for stage in STAGES}
+
+
+def _plan_row(
+    row: RowInput, index: _LedgerIndex, claims: _Claims, unknown_persons: set[str], unit: dict | None = None
+) -> _RowPlan:
+    """What one row adds or changes, and its problems. With `unit` (a unit's submission), the row
+    must be that unit's project, and may not touch another unit's."""
     errors: list[tuple[str, InputError]] = []
     values = resolve_fields(index.connection, row.fields, row.labels, errors, index.lookups)
     problems = list(row.problems)
     for attribute, error in errors:
         if attribute in ("leader", "handler") and isinstance(error, NotFoundError) and error.message.endswith("不存在"):
             unknown_persons.add(getattr(row.fields, attribute).strip())
-            problems.append(Problem(row.number, error.message))  # one hint names them all, at the end
+            problems.append(Problem(row.number, error.message, None, attribute))  # one hint names them all
         else:
-            problems.append(Problem(row.number, error.message, error.hint))
+            problems.append(Problem(row.number, error.message, error.hint, attribute))
     if row.status is not None:
         values |= row.status
     project, ambiguous = index.match(row.number, values)
     if ambiguous:
         problems.append(ambiguous)
+    if unit is not None:
+        problems += _other_unit(row, values, project, unit, index)
     if "name" in values:
         duplicate = claims.claim(row.number, values, project)
         if duplicate:
             problems.append(duplicate)
     record = (project or {"status": "active"}) | values
     if not row.unreadable.intersection(STAGES):  # an unreadable date is reported once, not again as out of order
-        problems += [Problem(row.number, error.message, _STAGE_HINT) for error in stage_problems(record)]
+        for error in stage_problems(record):
+            stage = _STAGE_BY_LABEL.get(error.message[:2])
+            problems.append(Problem(row.number, error.message, _STAGE_HINT, stage))
     if project is None:
         planned = PlannedRow(row.number, values.get("name", ""), values.get("code"), None, record)
         return _RowPlan(None if problems else planned, problems, True)
@@ -310,6 +343,7 @@ def _plan_row(row: RowInput, index: _LedgerIndex, claims: _Claims, unknown_perso
                 row.number,
                 f"项目 {project['code']} 已终止，不能修改",
                 "终止的项目只能查看：恢复这一行的原值，或从表中删去这一行",
+                "code" if "code" in row.labels else "name",
             )
         )
     if problems or not changed:
@@ -320,19 +354,60 @@ def _plan_row(row: RowInput, index: _LedgerIndex, claims: _Claims, unknown_perso
     )
 
 
-def _refusal(sheet: LedgerSheet, problems: list[Problem], unknown_persons: set[str]) -> InputError:
-    lines = "\n".join(f"  {problem}" for problem in problems)
+def _other_unit(row: RowInput, values: dict, project: dict | None, unit: dict, index: _LedgerIndex) -> list[Problem]:
+    """A unit's submission touches only its own projects: a row of another unit, or one that would
+    take over another unit's project, is a problem."""
+    hint = f"本次导入的是{unit['name']}报送的台账（--unit {unit['name']}）：删去这一行，或由该单位自行报送"
+    problems = []
+    if values.get("unit_id", unit["id"]) != unit["id"]:
+        shown = index.names["unit"].get(values["unit_id"], values["unit_id"])
+        problems.append(
+            Problem(row.number, f"{row.labels.get('unit', '责任单位')}：'{shown}' 不是{unit['name']}", hint, "unit")
+        )
+    elif project is not None and project["unit_id"] != unit["id"]:
+        owner = index.names["unit"].get(project["unit_id"], project["unit_id"])
+        field = "code" if "code" in row.labels else "name"
+        problems.append(Problem(row.number, f"项目 {project['code']} 属于{owner}，不是{unit['name']}", hint, field))
+    return problems
+
+
+MAX_LISTED_PROBLEMS = 50  # the terminal lists this many; the rest are counted by kind (all are in --errors)
+_MAX_NAMED_PERSONS = 10
+
+
+def _refusal(
+    reports: Sequence[ImportReport], problems: list[Problem], unknown_persons: set[str], errors: Path | None
+) -> InputError:
+    if len(reports) == 1:
+        where = f"工作表「{reports[0].sheet.title}」"
+    else:
+        where = f"{len(reports)}个文件（{'、'.join(report.file for report in reports)}）"
+    lines = [f"  {problem}" for problem in problems[:MAX_LISTED_PROBLEMS]]
+    rest = problems[MAX_LISTED_PROBLEMS:]
+    if rest:
+        kinds = Counter(problem.kind for problem in rest).most_common()
+        counted = "；".join(f"{kind} {count:,}处" for kind, count in kinds[:10])
+        more = f"；另有{len(kinds) - 10}类" if len(kinds) > 10 else ""
+        lines.append(f"  ……另有 {len(rest):,} 处问题：{counted}{more}")
     hints: list[str] = []
+    if errors is not None:
+        hints.append(f"问题已标在工作簿 {errors} 中（红色单元格附批注，另有「问题清单」工作表）")
     if unknown_persons:
         names = sorted(unknown_persons)
+        shown = "、".join(names[:_MAX_NAMED_PERSONS]) + (
+            f"等{len(names):,}人" if len(names) > _MAX_NAMED_PERSONS else ""
+        )
         hints.append(
-            f"未登记的人员（{'、'.join(names)}）先用 zs person add 登记，例如 zs person add {names[0]} --unit 单位 --role head"
+            f"未登记的人员（{shown}）先用 zs person add 登记，例如 zs person add {names[0]} --unit 单位 --role head"
         )
     for problem in problems:
         if problem.hint and problem.hint not in hints and len(hints) < 4:
             hints.append(problem.hint)
+    if errors is None and len(problems) > MAX_LISTED_PROBLEMS:
+        hints.append("加 --errors 问题.xlsx 可把全部问题标在工作簿中")
     hints.append("改正后重新导入（可先加 --dry-run 检查）")
-    return InputError(f"工作表「{sheet.title}」有{len(problems)}处问题，没有导入任何内容：\n{lines}", "；".join(hints))
+    body = "\n".join(lines)
+    return InputError(f"{where}有{len(problems):,}处问题，没有导入任何内容：\n{body}", "；".join(hints))
 
 
 def _missing_columns(sheet: LedgerSheet, new_rows: list[int]) -> Problem | None:
@@ -350,40 +425,65 @@ def _missing_columns(sheet: LedgerSheet, new_rows: list[int]) -> Problem | None:
     )
 
 
+@dataclass
+class _Source:
+    """One file to import: where it is, its sheet as read, and its rows typed."""
+
+    path: Path
+    report: ImportReport
+    rows: list[RowInput]
+
+
 def plan_import(
     connection: Connection,
-    sheet: LedgerSheet,
-    rows: Sequence[RowInput],
-    report: ImportReport,
+    sources: Sequence[_Source],
+    unit: str | None = None,
+    errors: Path | None = None,
     progress: Progress | None = None,
 ) -> None:
-    """Fill the report with what to add and update; raise the list of every problem if there is any."""
+    """Fill the reports with what to add and update; raise the list of every problem if there is any."""
     index = _LedgerIndex.read(connection)
+    unit_row = find_unit(connection, unit, "报送单位（--unit）") if unit is not None else None
     claims = _Claims()
     problems: list[Problem] = []
-    new_rows: list[int] = []
     unknown_persons: set[str] = set()
-    for done, row in enumerate(rows, start=1):
-        plan = _plan_row(row, index, claims, unknown_persons)
-        problems += plan.problems
-        if plan.new:
-            new_rows.append(row.number)
-        if plan.planned is not None:
-            (report.added if plan.new else report.updated).append(plan.planned)
-        elif not plan.new and not plan.problems:
-            report.unchanged += 1
-        if progress and done % PROGRESS_EVERY == 0:
-            progress("校验", done, len(rows))
-    missing = _missing_columns(sheet, new_rows)
-    if missing:
-        problems.insert(0, missing)
+    several = len(sources) > 1
+    total = sum(len(source.rows) for source in sources)
+    done = 0
+    for source in sources:
+        report, sheet = source.report, source.report.sheet
+        claims.file = source.path.name if several else None
+        found: list[Problem] = []
+        new_rows: list[int] = []
+        for row in source.rows:
+            plan = _plan_row(row, index, claims, unknown_persons, unit_row)
+            found += plan.problems
+            if plan.new:
+                new_rows.append(row.number)
+            if plan.planned is not None:
+                (report.added if plan.new else report.updated).append(plan.planned)
+            elif not plan.new and not plan.problems:
+                report.unchanged += 1
+            done += 1
+            if progress and done % PROGRESS_EVERY == 0:
+                progress("校验", done, total)
+        missing = _missing_columns(sheet, new_rows)
+        if missing:
+            found.insert(0, missing)
+        for problem in found:
+            problem.file = source.path.name if several else None
+        problems += found
     if problems:
-        raise _refusal(sheet, problems, unknown_persons)
+        if errors is not None:
+            from zhaoshang.transfer.errorbook import write_error_workbook
+
+            write_error_workbook(errors, [(source.path, source.report.sheet) for source in sources], problems)
+        raise _refusal([source.report for source in sources], problems, unknown_persons, errors)
 
 
-def apply_import(writer: Writer, report: ImportReport, progress: Progress | None = None) -> None:
-    """Write the planned rows in sheet order; new projects without a code get the next free ones."""
-    planned = sorted(report.added + report.updated, key=lambda row: row.row)
+def apply_import(writer: Writer, reports: Sequence[ImportReport], progress: Progress | None = None) -> None:
+    """Write the planned rows, file by file in sheet order; new projects without a code get the next free ones."""
+    planned = [row for report in reports for row in sorted(report.added + report.updated, key=lambda row: row.row)]
     codes = free_codes(writer.connection, reserved=[row.values["code"] for row in planned if row.values.get("code")])
     for done, row in enumerate(planned, start=1):
         if row.project_id is None:
@@ -396,28 +496,59 @@ def apply_import(writer: Writer, report: ImportReport, progress: Progress | None
             progress("写入", done, len(planned))
 
 
+ERRORS_FIELD = "问题工作簿（--errors）"
+
+
+def _read_source(path: Path, sheet: str | None, mapping: dict[str, str], unit: str | None, dry_run: bool, progress):
+    ledger_sheet = read_ledger_sheet(path, sheet, mapping, progress)
+    rows = [row_input(source, ledger_sheet) for source in ledger_sheet.rows]
+    ledger_sheet.rows = []  # the typed rows replace the raw ones
+    if unit is not None and ledger_sheet.column("unit") is None:
+        for row in rows:  # a unit's own sheet may leave its name out: every row is the unit's
+            row.fields.unit = unit
+            row.labels["unit"] = "报送单位（--unit）"
+    report = ImportReport(
+        path.name, ledger_sheet, len(rows), [note for row in rows for note in row.month_only], dry_run=dry_run
+    )
+    return _Source(path, report, rows)
+
+
 def import_projects(
     ledger: Ledger,
     actor: str,
-    path: str | Path,
+    paths: str | Path | Sequence[str | Path],
     sheet: str | None = None,
     dry_run: bool = False,
     mapping: Sequence[str] = (),
     progress: Progress | None = None,
-) -> ImportReport:
-    """Import a ledger workbook; with `dry_run`, only report what would be added and updated."""
-    path = Path(path)
-    ledger_sheet = read_ledger_sheet(path, sheet, parse_mapping(mapping), progress)
-    rows = [row_input(source, ledger_sheet) for source in ledger_sheet.rows]
-    ledger_sheet.rows = []  # the typed rows replace the raw ones
-    report = ImportReport(
-        path.name, ledger_sheet, len(rows), [note for row in rows for note in row.month_only], dry_run=dry_run
-    )
+    unit: str | None = None,
+    errors: str | Path | None = None,
+) -> list[ImportReport]:
+    """Import one or more ledger workbooks in one transaction; with `dry_run`, only report what would be
+    added and updated. With `unit`, every row must be that unit's; with `errors`, a refused import
+    writes the workbooks back there with each bad cell marked."""
+    files = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(path) for path in paths]
+    if not files:
+        raise InputError("导入文件：至少给出一个文件", "例如：zs import projects 渠沟镇.xlsx --unit 渠沟镇")
+    seen: set[Path] = set()
+    for path in files:
+        if path.resolve() in seen:
+            raise InputError(f"导入文件：'{path}' 给了两次", "每个文件只写一次")
+        seen.add(path.resolve())
+    errors_path = None
+    if errors is not None:
+        errors_path = output_path(errors, ERRORS_FIELD, "--errors 问题.xlsx", force=True)
+        if errors_path.resolve() in seen:
+            raise InputError(f"{ERRORS_FIELD}：'{errors}' 是要导入的文件本身，不能覆盖", "换一个文件名，例如 --errors 问题.xlsx")
+    parsed = parse_mapping(mapping)
+    sources = [_read_source(path, sheet, parsed, unit, dry_run, progress) for path in files]
+    reports = [source.report for source in sources]
     if dry_run:
         with ledger.read() as connection:
-            plan_import(connection, ledger_sheet, rows, report, progress)
-        return report
-    with ledger.write(actor, "project.import", subject=path.name) as writer:
-        plan_import(writer.connection, ledger_sheet, rows, report, progress)
-        apply_import(writer, report, progress)
-    return report
+            plan_import(connection, sources, unit, errors_path, progress)
+        return reports
+    subject = files[0].name if len(files) == 1 else f"{files[0].name} 等{len(files)}个文件"
+    with ledger.write(actor, "project.import", subject=subject) as writer:
+        plan_import(writer.connection, sources, unit, errors_path, progress)
+        apply_import(writer, reports, progress)
+    return reports
