@@ -37,7 +37,9 @@ def output_path(path: str | Path, field: str, example: str, force: bool = False,
         raise _os_error(error, path, field) from None
     if status is not None:
         if stat.S_ISDIR(status.st_mode):
-            raise InputError(f"{field}：'{path}' 是一个文件夹，不是文件", f"在文件夹中给出文件名，例如 {path / ('文件' + suffix)}")
+            raise InputError(
+                f"{field}：'{path}' 是一个文件夹，不是文件", f"在文件夹中给出文件名，例如 {path / ('文件' + suffix)}"
+            )
         if not stat.S_ISREG(status.st_mode):
             raise InputError(f"{field}：'{path}' 不是普通文件（设备、管道等），不会覆盖", "换一个文件名")
         if not force:

@@ -60,10 +60,15 @@ def import_projects_command(
     files: list[str] = typer.Argument(..., help="Excel 台账（.xlsx、.xls 或 .ods），可给多个文件，一并导入"),
     sheet: str | None = typer.Option(None, "--sheet", help="工作表名称；默认第一个认得出表头的工作表"),
     unit: str | None = typer.Option(
-        None, "--unit", help="报送单位：只接受这个单位的项目，别的单位的行算作问题（表中没有责任单位列时，每行都是这个单位的）"
+        None,
+        "--unit",
+        help="报送单位：只接受这个单位的项目，别的单位的行算作问题（表中没有责任单位列时，每行都是这个单位的）",
     ),
     errors: str | None = typer.Option(
-        None, "--errors", metavar="问题.xlsx", help="导入被拒时，把工作簿连同问题写到这个文件：问题单元格标红并附批注，另有「问题清单」"
+        None,
+        "--errors",
+        metavar="问题.xlsx",
+        help="导入被拒时，把工作簿连同问题写到这个文件：问题单元格标红并附批注，另有「问题清单」",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查，列出将新增和更新的项目，不写入"),
     mapping: list[str] | None = typer.Option(
@@ -154,3 +159,39 @@ def export_projects_command(
 
     count = export_projects(open_ledger(ctx), file, force=force)
     typer.echo(f"已导出 {count} 个项目到 {file}")
+
+
+@export_app.command("ledger")
+def export_ledger_command(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="导出的 Excel 文件（.xlsx）"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的文件"),
+) -> None:
+    """把整本账本（单位、人员、项目、外出招商、目标、指标……每张表一个工作表）导出为 Excel，可导入新账本。"""
+    from zhaoshang.transfer.ledgerbook import export_ledger
+
+    counts = export_ledger(open_ledger(ctx), file, force=force)
+    typer.echo(f"已导出整本账本到 {file}：{_table_counts(counts)}")
+    typer.echo("提示：整本导入会开始新的审计历史；要连同历史迁移账本，请用 zs db backup")
+
+
+@import_app.command("ledger")
+def import_ledger_command(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="zs export ledger 导出的 Excel 文件"),
+) -> None:
+    """把 zs export ledger 导出的整本账本导入一个新账本（zs init 之后，还没有项目和人员）；zs init 预置的单位和目标被替换。"""
+    from zhaoshang.transfer.ledgerbook import import_ledger
+
+    result = import_ledger(open_ledger(ctx), global_options(ctx).actor, file)
+    if any(result.replaced.values()):
+        typer.echo(f"替换了 zs init 预置的：{_table_counts(result.replaced)}")
+    typer.echo(f"已导入整本账本 {result.file}：{_table_counts(result.rows)}")
+    typer.echo(f"源账本：第{result.entries}条审计记录，哈希 {result.head}（{result.version}）；已记入审计日志")
+
+
+def _table_counts(counts: dict[str, int]) -> str:
+    from zhaoshang.audit import table_label
+
+    shown = [f"{table_label(table)} {count:,}" for table, count in counts.items() if count]
+    return "、".join(shown) or "没有数据"

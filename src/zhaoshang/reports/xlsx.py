@@ -188,7 +188,9 @@ def _write_rows(sheet: Worksheet, layout: _Layout, styles: _Styles) -> None:
             style = styles.of(value, format, flags.get(index) if flags else None, bold, wrapped)
             if isinstance(value, str):
                 sheet.write_string(number - 1, position, fit_text(value), style)
-            elif isinstance(value, Fraction):  # a rate or a share (money is int or Decimal): a double, as Excel holds it
+            elif isinstance(
+                value, Fraction
+            ):  # a rate or a share (money is int or Decimal): a double, as Excel holds it
                 sheet.write_number(number - 1, position, float(value), style)
             else:
                 write_value(sheet, number - 1, position, value, style)
@@ -208,9 +210,7 @@ def _chart(book: Workbook, sheet: Worksheet, layout: _Layout, spec: Chart, ancho
     name = quoted(layout.title)
 
     def area(column: int, top: int, bottom: int) -> str:
-        return (
-            f"={name}!{xl_rowcol_to_cell(top, column, True, True)}:{xl_rowcol_to_cell(bottom, column, True, True)}"
-        )
+        return f"={name}!{xl_rowcol_to_cell(top, column, True, True)}:{xl_rowcol_to_cell(bottom, column, True, True)}"
 
     chart = book.add_chart({"type": "column"})
     for key in spec.series:  # the header cell names each series

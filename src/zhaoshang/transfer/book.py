@@ -49,7 +49,8 @@ IMPORT_HINT = "导入的文件须是 Excel 工作簿（.xlsx、.xls）或 WPS/Li
 
 def _damaged(path: Path, detail: str) -> InputError:
     return InputError(
-        f"无法读取 Excel 工作簿：{path.name}（{detail}）", "文件可能已损坏或不完整：在 Excel 中打开后另存为 .xlsx 再导入"
+        f"无法读取 Excel 工作簿：{path.name}（{detail}）",
+        "文件可能已损坏或不完整：在 Excel 中打开后另存为 .xlsx 再导入",
     )
 
 
@@ -92,7 +93,9 @@ def workbook_kind(path: Path) -> str:
             )
         return "xls"
     if magic != _ZIP_MAGIC:
-        raise InputError(f"不是 Excel 工作簿（.xlsx）：{path.name}", IMPORT_HINT + "；CSV 文件请先在 Excel 中另存为 .xlsx")
+        raise InputError(
+            f"不是 Excel 工作簿（.xlsx）：{path.name}", IMPORT_HINT + "；CSV 文件请先在 Excel 中另存为 .xlsx"
+        )
     try:
         with zipfile.ZipFile(path) as package:
             names = set(package.namelist())

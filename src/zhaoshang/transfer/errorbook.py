@@ -39,7 +39,10 @@ def write_error_workbook(path: Path, sources: list[tuple[Path, LedgerSheet]], pr
         plain_date = formats.get(num_format="yyyy-mm-dd")
         taken = {LIST_TITLE}
         listing = book.add_worksheet(LIST_TITLE)
-        titles = {path.name: sheet_name(f"{path.stem}-{sheet.title}" if several else sheet.title, taken) for path, sheet in sources}
+        titles = {
+            path.name: sheet_name(f"{path.stem}-{sheet.title}" if several else sheet.title, taken)
+            for path, sheet in sources
+        }
         for column, (header, width) in enumerate(
             (("文件", 18), ("工作表", 16), ("行", 6), ("列", 16), ("问题", 60), ("如何改正", 60))
         ):
@@ -76,7 +79,9 @@ def write_error_workbook(path: Path, sources: list[tuple[Path, LedgerSheet]], pr
                         style = (red_date if dated else red) if mark else (plain_date if dated else None)
                         write_value(target, row_number - 1, index, shown, style)
                         if mark:
-                            target.write_comment(row_number - 1, index, mark[:_COMMENT_LIMIT], {"x_scale": 2, "y_scale": 2})
+                            target.write_comment(
+                                row_number - 1, index, mark[:_COMMENT_LIMIT], {"x_scale": 2, "y_scale": 2}
+                            )
                         if row_number <= 50 and value is not None:
                             widths[index] = max(widths.get(index, 8), min(len(str(shown)) * 2, 40))
             finally:
@@ -115,4 +120,3 @@ def _cell(value: object) -> object:
     if isinstance(value, (time, timedelta)):
         return str(value)
     return value
-

@@ -159,5 +159,3 @@ def export_projects(ledger: Ledger, path: str | Path, force: bool = False) -> in
             table.write(project_cells(row, number))
         table.finish()
     return table.row - table.first_data_row
-
-

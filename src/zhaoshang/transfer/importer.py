@@ -23,6 +23,7 @@ from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError, NotFoundError
 from zhaoshang.files import output_path
 from zhaoshang.parsing import STAGE_LABELS, STAGES, format_wan, require_text
+from zhaoshang.services.lookup import find_unit
 from zhaoshang.services.projects import (
     STAGE_COLUMNS,
     STATUS_LABELS,
@@ -31,7 +32,6 @@ from zhaoshang.services.projects import (
     resolve_fields,
     stage_problems,
 )
-from zhaoshang.services.lookup import find_unit
 from zhaoshang.transfer.cells import amount_text, cell_text, read_date, read_status
 from zhaoshang.transfer.headers import AMOUNT_FIELDS, DATE_FIELDS, FIELD_BY_KEY, parse_mapping
 from zhaoshang.transfer.reader import PROGRESS_EVERY, LedgerSheet, Progress, SheetRow, read_ledger_sheet
@@ -539,7 +539,9 @@ def import_projects(
     if errors is not None:
         errors_path = output_path(errors, ERRORS_FIELD, "--errors 问题.xlsx", force=True)
         if errors_path.resolve() in seen:
-            raise InputError(f"{ERRORS_FIELD}：'{errors}' 是要导入的文件本身，不能覆盖", "换一个文件名，例如 --errors 问题.xlsx")
+            raise InputError(
+                f"{ERRORS_FIELD}：'{errors}' 是要导入的文件本身，不能覆盖", "换一个文件名，例如 --errors 问题.xlsx"
+            )
     parsed = parse_mapping(mapping)
     sources = [_read_source(path, sheet, parsed, unit, dry_run, progress) for path in files]
     reports = [source.report for source in sources]

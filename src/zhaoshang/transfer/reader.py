@@ -34,7 +34,9 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 PROGRESS_EVERY = 500
 
 _TOTAL = re.compile(r"^.{0,12}?(?:合计|总计|小计)")
-_SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|其中[:：]?|第[一二三四五六七八九十]+[部分类批])")
+_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|其中[:：]?|第[一二三四五六七八九十]+[部分类批])"
+)
 _INVESTOR_WORDS = ("投资方", "投资人", "投资企业", "客商", "企业名称", "公司")
 _COMPANY_ENDINGS = ("公司", "集团", "有限公司", "企业", "厂", "合伙)", "合伙）")
 _EPOCH = date(1899, 12, 30)  # calamine gives dates as dates; a serial in a General cell counts from here
