@@ -261,13 +261,15 @@ _BREAK_AFTER = set(" ，。；：、）】」』,.;:)!?！？")
 
 
 def _break_at(text: str, fits: int) -> int:
-    """Where to end a line of `text` of which `fits` characters fit: after the last break mark, or
-    between two CJK characters (Chinese has no spaces), never inside a run of Latin letters or digits."""
-    for position in range(fits, 0, -1):
-        before, after = text[position - 1], text[position] if position < len(text) else ""
-        if before in _BREAK_AFTER:
+    """Where to end a line of `text` of which `fits` characters fit: after the last punctuation mark or
+    space in the line's second half, else at the last place not inside a run of Latin letters or digits
+    (a code such as ZS203 or a number never splits), else where the line is full."""
+    half = fits // 2
+    for position in range(fits, half, -1):
+        if text[position - 1] in _BREAK_AFTER:
             return position
+    for position in range(fits, half, -1):
+        before, after = text[position - 1], text[position] if position < len(text) else ""
         if not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum()):
-            if position > fits // 2:
-                return position
+            return position
     return max(fits, 1)
