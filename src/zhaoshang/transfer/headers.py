@@ -50,7 +50,7 @@ FIELDS = (
             "客商名称",
             "外来投资主体",
         ),
-    ),  # fmt: skip
+    ),
     FieldSpec(
         "amount",
         "总投资",
