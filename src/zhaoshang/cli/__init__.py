@@ -25,6 +25,7 @@ app.add_typer(checks.check_app, name="check")
 app.add_typer(reports.report_app, name="report")
 app.add_typer(transfer.import_app, name="import")
 app.add_typer(transfer.export_app, name="export")
+app.add_typer(transfer.template_app, name="template")
 app.add_typer(ledger.audit_app, name="audit")
 app.add_typer(ledger.db_app, name="db")
 

@@ -10,6 +10,7 @@ from zhaoshang.cli.app import global_options, open_ledger
 
 import_app = typer.Typer(help="从 Excel 台账导入。", no_args_is_help=True)
 export_app = typer.Typer(help="导出为 Excel 台账。", no_args_is_help=True)
+template_app = typer.Typer(help="生成各单位报送用的 Excel 模板。", no_args_is_help=True)
 
 
 PROGRESS_MIN_ROWS = 300  # a smaller workbook is read before a bar would be worth drawing
@@ -195,3 +196,87 @@ def _table_counts(counts: dict[str, int]) -> str:
 
     shown = [f"{table_label(table)} {count:,}" for table, count in counts.items() if count]
     return "、".join(shown) or "没有数据"
+
+
+@template_app.command("projects")
+def template_projects_command(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="模板文件（.xlsx）"),
+    unit: str = typer.Option(..., "--unit", help="报送单位，例如 渠沟镇"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的文件"),
+) -> None:
+    """生成单位报送项目用的模板：列出该单位的项目并留出空行，下拉选项、日期和金额格式、编号列锁定、附填报说明。"""
+    from zhaoshang.transfer.template import write_project_template
+
+    summary = write_project_template(open_ledger(ctx), file, unit, force=force)
+    typer.echo(f"已生成{summary.unit}的项目报送模板 {file}：已有项目 {summary.rows} 个，空行 {summary.blank} 行。")
+    typer.echo(f"收回后导入：zs import projects {file} --unit {summary.unit}")
+
+
+@template_app.command("trips")
+def template_trips_command(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="模板文件（.xlsx）"),
+    unit: str = typer.Option(..., "--unit", help="报送单位，例如 渠沟镇"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的文件"),
+) -> None:
+    """生成单位报送外出招商用的模板：列出该单位人员的行程并留出空行，附填报说明。"""
+    from zhaoshang.transfer.template import BLANK_ROWS
+    from zhaoshang.transfer.trips import write_trip_template
+
+    name, count = write_trip_template(open_ledger(ctx), file, unit, force=force)
+    typer.echo(f"已生成{name}的外出招商报送模板 {file}：已有行程 {count} 次，空行 {BLANK_ROWS} 行。")
+    typer.echo(f"收回后导入：zs import trips {file}")
+
+
+@export_app.command("trips")
+def export_trips_command(
+    ctx: typer.Context,
+    file: str = typer.Argument(..., help="导出的 Excel 文件（.xlsx）"),
+    year: str | None = typer.Option(None, "--year", help="只导出这一年有外出天数的行程，例如 2024"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的文件"),
+) -> None:
+    """把外出招商行程导出为 Excel：每次行程一行，可原样导入。"""
+    from zhaoshang.parsing import parse_year
+    from zhaoshang.transfer.trips import export_trips
+
+    year_number = parse_year(year, "年度（--year）") if year is not None else None
+    count = export_trips(open_ledger(ctx), file, year=year_number, force=force)
+    typer.echo(f"已导出 {count} 次行程到 {file}")
+
+
+@import_app.command("trips")
+def import_trips_command(
+    ctx: typer.Context,
+    files: list[str] = typer.Argument(..., help="Excel 文件（.xlsx、.xls 或 .ods），可给多个"),
+    errors: str | None = typer.Option(
+        None, "--errors", metavar="问题.xlsx", help="导入被拒时，把工作簿连同问题写到这个文件（问题单元格标红并附批注）"
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只检查，列出将新增和更新的行程，不写入"),
+    mapping: list[str] | None = typer.Option(
+        None, "--map", metavar="'列名=字段'", help="指明一列的含义（字段如 persons、dest、date_from），可多次使用"
+    ),
+) -> None:
+    """从 Excel 导入外出招商行程：人员、日期、目的地相同的是同一次行程，再次导入不重复登记。"""
+    from zhaoshang.transfer.trips import import_trips
+
+    progress = _ImportProgress()
+    try:
+        reports = import_trips(
+            open_ledger(ctx), global_options(ctx).actor, files, dry_run=dry_run, errors=errors,
+            mapping=mapping or [], progress=progress,
+        )  # fmt: skip
+    finally:
+        progress.close()
+    for report in reports:
+        header = report.sheet.header
+        typer.echo(f"读取 {report.file} 工作表「{report.sheet.title}」：表头在第{header.last_row}行，行程 {report.rows} 行。")
+        if report.sheet.unknown:
+            typer.echo(f"未识别的列（没有导入）：{'、'.join(report.sheet.unknown)}")
+        _echo_listed("将新增：" if dry_run else "已新增：", report.added)
+        _echo_listed("将更新：" if dry_run else "已更新：", report.updated, _CHANGES_MAX)
+    added = sum(len(report.added) for report in reports)
+    updated = sum(len(report.updated) for report in reports)
+    unchanged = sum(report.unchanged for report in reports)
+    counts = f"新增 {added} 次行程，更新 {updated} 次，未变 {unchanged} 次"
+    typer.echo(f"试运行：将{counts}；没有写入。" if dry_run else f"已导入：{counts}。")

@@ -92,17 +92,39 @@ class ProjectSheet:
     Cells carry no borders (the gridlines are printed instead) and blank cells are not written:
     XlsxWriter's time goes by the cell, and a city's ledger has two million of them."""
 
-    def __init__(self, formats: Formats, sheet: Worksheet, title: str | None = TITLE):
+    def __init__(self, formats: Formats, sheet: Worksheet, title: str | None = TITLE, locked: set[str] | None = None):
+        """`locked`: the fields a template locks (the sheet is then protected); every other cell,
+        blank ones included, is left unlocked to be filled in."""
         self.sheet = sheet
         self.first_data_row = 2 if title else 1  # 0-based
         self.row = self.first_data_row  # the next row to write
-        self.quoted = formats.get(quote_prefix=True)
-        self.date = formats.get(num_format="yyyy-mm-dd")
-        self.amount = formats.get(num_format=AMOUNT_FORMAT)
-        self.whole = formats.get(num_format=_WHOLE_FORMAT)
+        unlock = {} if locked is None else {"locked": False}
+        self.quoted = formats.get(quote_prefix=True, **unlock)
+        self.date = formats.get(num_format="yyyy-mm-dd", **unlock)
+        self.amount = formats.get(num_format=AMOUNT_FORMAT, **unlock)
+        self.whole = formats.get(num_format=_WHOLE_FORMAT, **unlock)
+        self.text = formats.get(**unlock) if unlock else None
+        self._kinds = [
+            "date" if spec.key in DATE_FIELDS else "amount" if spec.key in AMOUNT_FIELDS else "other" for spec in FIELDS
+        ]
+        self._locked_at = {index for index, spec in enumerate(FIELDS) if locked and spec.key in locked}
+        self._locked = formats.get(locked=True, bg_color="#F2F2F2", pattern=1) if locked else None
         last = len(FIELDS) - 1
         for index, spec in enumerate(FIELDS):
-            sheet.set_column(index, index, WIDE_COLUMNS.get(spec.key, 14 if spec.key in AMOUNT_FIELDS else 12))
+            width = WIDE_COLUMNS.get(spec.key, 14 if spec.key in AMOUNT_FIELDS else 12)
+            column_format = None
+            if locked is not None:  # blank cells take the column's format: unlocked, dated, in 万元
+                kind = self._kinds[index]
+                column_format = (
+                    self._locked
+                    if index in self._locked_at
+                    else self.date
+                    if kind == "date"
+                    else self.amount
+                    if kind == "amount"
+                    else self.text
+                )
+            sheet.set_column(index, index, width, column_format)
         if title:
             sheet.set_row(0, 30)
             sheet.merge_range(0, 0, 0, last, title, formats.get(bold=True, font_size=16, align="center"))
@@ -113,29 +135,33 @@ class ProjectSheet:
         for index, spec in enumerate(FIELDS):
             sheet.write_string(self.first_data_row - 1, index, header_label(spec), header)
         sheet.freeze_panes(self.first_data_row, 3)  # the code and the name stay in view
-        self._kinds = [
-            "date" if spec.key in DATE_FIELDS else "amount" if spec.key in AMOUNT_FIELDS else "other" for spec in FIELDS
-        ]
 
     def write(self, cells: list[Any]) -> None:
-        sheet, row = self.sheet, self.row
+        sheet, row, locked_at = self.sheet, self.row, self._locked_at
         for index, (kind, value) in enumerate(zip(self._kinds, cells, strict=True)):  # the hot loop: kept plain
             if value is None:
                 continue
-            if kind == "date":
+            if index in locked_at:
+                if isinstance(value, str):
+                    sheet.write_string(row, index, value, self._locked)
+                else:
+                    sheet.write_number(row, index, value, self._locked)
+            elif kind == "date":
                 sheet.write_number(row, index, date.fromisoformat(value).toordinal() - _EXCEL_EPOCH, self.date)
             elif isinstance(value, str):
                 if len(value) > CELL_LIMIT:
                     check_text(value, f"项目 {cells[1]} 的「{FIELDS[index].label}」")
-                sheet.write_string(row, index, value, self.quoted if value.startswith(FORMULA_STARTS) else None)
+                sheet.write_string(row, index, value, self.quoted if value.startswith(FORMULA_STARTS) else self.text)
             elif kind == "amount":
                 sheet.write_number(row, index, value, self.whole if isinstance(value, int) else self.amount)
             else:
-                sheet.write_number(row, index, value)
+                sheet.write_number(row, index, value, self.text)
         self.row += 1
 
-    def finish(self) -> None:
-        last_row, last = max(self.row - 1, self.first_data_row - 1), len(FIELDS) - 1
+    def finish(self, last_row: int | None = None) -> None:
+        """Filter buttons, printed gridlines and print set-up over the rows written (or up to `last_row`)."""
+        last_row = max(self.row - 1, self.first_data_row - 1, last_row or 0)
+        last = len(FIELDS) - 1
         self.sheet.autofilter(self.first_data_row - 1, 0, last_row, last)
         self.sheet.hide_gridlines(0)  # shown on screen and printed: the cells have no borders
         print_landscape(self.sheet, self.first_data_row - 1, last_row, last)

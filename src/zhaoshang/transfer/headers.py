@@ -121,9 +121,25 @@ def split_unit(text: object) -> tuple[str, str | None]:
     return cleaned.strip("*＊:："), unit
 
 
-_SYNONYMS = {
-    split_unit(name)[0]: spec.key for spec in (*FIELDS, LOCAL_INVESTOR) for name in (spec.label, *spec.synonyms)
-}
+@dataclass(frozen=True)
+class Vocabulary:
+    """The columns a kind of sheet may have (projects, trips) and the one it must have."""
+
+    what: str  # 项目, 外出招商: how messages name a row
+    fields: tuple[FieldSpec, ...]
+    required: str  # a header without this field is not such a sheet
+    map_example: str  # a --map that names the required column
+
+    @cached_property
+    def by_key(self) -> dict[str, FieldSpec]:
+        return {spec.key: spec for spec in self.fields}
+
+    @cached_property
+    def synonyms(self) -> dict[str, str]:
+        return {split_unit(name)[0]: spec.key for spec in self.fields for name in (spec.label, *spec.synonyms)}
+
+
+PROJECTS = Vocabulary("项目", (*FIELDS, LOCAL_INVESTOR), "name", "项目全称=name")
 
 
 @dataclass
@@ -157,19 +173,20 @@ class Header:
         return len({column.field for column in self.columns if column.field is not None})
 
 
-def field_named(text: str) -> str:
+def field_named(text: str, vocabulary: Vocabulary = PROJECTS) -> str:
     """A --map target: a field's code (`investor`), its Chinese name or a synonym (`投资方`), or `ignore`."""
     cleaned = split_unit(text)[0]
     if cleaned.lower() in (IGNORE, "忽略"):
         return IGNORE
-    key = cleaned.lower() if cleaned.lower() in FIELD_BY_KEY else _SYNONYMS.get(cleaned)
+    by_key = vocabulary.by_key
+    key = cleaned.lower() if cleaned.lower() in by_key else vocabulary.synonyms.get(cleaned)
     if key is None:
-        listed = "、".join(f"{spec.key}（{spec.label}）" for spec in FIELD_BY_KEY.values() if spec.imported)
+        listed = "、".join(f"{spec.key}（{spec.label}）" for spec in by_key.values() if spec.imported)
         raise InputError(f"列映射（--map）：'{text}' 不是可用的字段", f"可用字段：{listed}、ignore（忽略这一列）")
-    return key if FIELD_BY_KEY[key].imported else IGNORE
+    return key if by_key[key].imported else IGNORE
 
 
-def parse_mapping(options: Sequence[str]) -> dict[str, str]:
+def parse_mapping(options: Sequence[str], vocabulary: Vocabulary = PROJECTS) -> dict[str, str]:
     """`--map '招引企业=investor'` options as {cleaned column name: field}."""
     mapping: dict[str, str] = {}
     for option in options:
@@ -179,18 +196,18 @@ def parse_mapping(options: Sequence[str]) -> dict[str, str]:
                 f"列映射（--map）：'{option}' 应写作 列名=字段",
                 "例如：--map '招引企业=investor' 或 --map '联系电话=ignore'",
             )
-        mapping[clean_header(column)] = field_named(target)
+        mapping[clean_header(column)] = field_named(target, vocabulary)
     return mapping
 
 
-def _lookup(part: str, mapping: dict[str, str]) -> tuple[str | None, str | None, str | None]:
+def _lookup(part: str, mapping: dict[str, str], vocabulary: Vocabulary) -> tuple[str | None, str | None, str | None]:
     """(field, unit, the --map entry used) of one header cell."""
     cleaned = clean_header(part)
     key, unit = split_unit(part)
     for candidate in (cleaned, key):
         if candidate in mapping:
             return mapping[candidate], unit, candidate
-    return _SYNONYMS.get(key), unit, None
+    return vocabulary.synonyms.get(key), unit, None
 
 
 def _shown(part: str) -> str:
@@ -218,7 +235,9 @@ def fill_merges(rows: Sequence[Sequence[object]], merges: Sequence[tuple[int, in
     return grid
 
 
-def _header_at(grid: list[list[object]], top: int, height: int, mapping: dict[str, str]) -> Header:
+def _header_at(
+    grid: list[list[object]], top: int, height: int, mapping: dict[str, str], vocabulary: Vocabulary
+) -> Header:
     """The columns named by grid rows top..top+height-1 (0-based).
 
     A column is named by its own lowest cell: under a merged `投资方`, the columns `本地投资方` and
@@ -235,13 +254,13 @@ def _header_at(grid: list[list[object]], top: int, height: int, mapping: dict[st
                 parts.append(str(value))
         if not parts:
             continue
-        looked_up = [(part, *_lookup(part, mapping)) for part in parts]
+        looked_up = [(part, *_lookup(part, mapping, vocabulary)) for part in parts]
         units = [entry[2] for entry in looked_up if entry[2]]
         unit = units[0] if units else None
         lowest = looked_up[0]
         if lowest[1] is None and len(parts) > 1:
             joined = "".join(clean_header(part) for part in reversed(parts))
-            combined = _lookup(joined, mapping)
+            combined = _lookup(joined, mapping, vocabulary)
             if combined[0] is not None:
                 lowest = (joined, *combined)
         part, field_key, _, mapped_by = lowest
@@ -255,7 +274,9 @@ def _header_at(grid: list[list[object]], top: int, height: int, mapping: dict[st
     return Header(top + 1, top + height, columns, mapped)
 
 
-def _two_row_evidence(grid: list[list[object]], top: int, merges: Sequence[tuple[int, int, int, int]]) -> bool:
+def _two_row_evidence(
+    grid: list[list[object]], top: int, merges: Sequence[tuple[int, int, int, int]], vocabulary: Vocabulary
+) -> bool:
     """Whether rows top and top+1 (0-based) look like one two-row header rather than a header and data."""
     excel_row = top + 1
     for min_row, min_col, max_row, max_col in merges:
@@ -265,7 +286,7 @@ def _two_row_evidence(grid: list[list[object]], top: int, merges: Sequence[tuple
     return (
         bool(lower)
         and all(isinstance(value, str) for value in lower)
-        and sum(split_unit(value)[0] in _SYNONYMS for value in lower) >= 2
+        and sum(split_unit(value)[0] in vocabulary.synonyms for value in lower) >= 2
     )
 
 
@@ -273,6 +294,7 @@ def detect_header(
     rows: Sequence[Sequence[object]],
     merges: Sequence[tuple[int, int, int, int]] = (),
     mapping: dict[str, str] | None = None,
+    vocabulary: Vocabulary = PROJECTS,
 ) -> Header | None:
     """The header among a sheet's first rows, or None when no row names two known columns.
 
@@ -284,12 +306,12 @@ def detect_header(
     grid = fill_merges(rows[:HEADER_SEARCH_ROWS], merges)
     if not grid or not grid[0]:
         return None
-    singles = [_header_at(grid, top, 1, mapping) for top in range(len(grid))]
+    singles = [_header_at(grid, top, 1, mapping, vocabulary) for top in range(len(grid))]
     best: Header | None = None
     for top, single in enumerate(singles):
         candidate = single
-        if top + 1 < len(grid) and single.score >= 1 and _two_row_evidence(grid, top, merges):
-            pair = _header_at(grid, top, 2, mapping)
+        if top + 1 < len(grid) and single.score >= 1 and _two_row_evidence(grid, top, merges, vocabulary):
+            pair = _header_at(grid, top, 2, mapping, vocabulary)
             if pair.score > single.score and pair.score >= singles[top + 1].score:
                 candidate = pair
         if best is None or candidate.score > best.score:
@@ -308,26 +330,29 @@ def default_unit(rows: Sequence[Sequence[object]], header: Header) -> str | None
     return None
 
 
-def check_header(header: Header, mapping: dict[str, str], sheet: str) -> None:
-    """Refuse a header without project names, one field named by two columns, or a --map naming no column."""
+def check_header(header: Header, mapping: dict[str, str], sheet: str, vocabulary: Vocabulary = PROJECTS) -> None:
+    """Refuse a header without its required column (project names), one field named by two columns,
+    or a --map naming no column."""
+    by_key = vocabulary.by_key
     unused = [column for column in mapping if column not in header.mapped]
     if unused:
         listed = "、".join(column.label for column in header.columns)
         raise InputError(f"列映射（--map）：工作表「{sheet}」的表头中没有列 '{unused[0]}'", f"表头中的列：{listed}")
     seen: dict[str, Column] = {}
     for column in header.columns:
-        if column.field in (None, IGNORE) or not FIELD_BY_KEY[column.field].imported:
+        if column.field in (None, IGNORE) or not by_key[column.field].imported:
             continue
         if column.field in seen:
             first = seen[column.field]
             raise InputError(
                 f"工作表「{sheet}」：{first.letter}列「{first.label}」和{column.letter}列「{column.label}」"
-                f"都是{FIELD_BY_KEY[column.field].label}",
+                f"都是{by_key[column.field].label}",
                 f"用 --map 忽略其中一列，例如 --map '{column.label}=ignore'",
             )
         seen[column.field] = column
-    if "name" not in seen:
+    if vocabulary.required not in seen:
+        label = by_key[vocabulary.required].label
         raise InputError(
-            f"工作表「{sheet}」第{header.first_row}行的表头中没有「项目名称」列",
-            "用 --map 指明哪一列是项目名称，例如 --map '项目全称=name'",
+            f"工作表「{sheet}」第{header.first_row}行的表头中没有「{label}」列",
+            f"用 --map 指明哪一列是{label}，例如 --map '{vocabulary.map_example}'",
         )

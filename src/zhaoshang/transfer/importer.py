@@ -172,8 +172,9 @@ def _status(cells: dict, sheet: LedgerSheet, row: RowInput) -> dict | None:
     }
 
 
-def row_input(source: SheetRow, sheet: LedgerSheet) -> RowInput:
-    """A sheet row as typed fields; problems of its cells are collected, not raised."""
+def row_input(source: SheetRow, sheet: LedgerSheet, unit: str | None = None) -> RowInput:
+    """A sheet row as typed fields; problems of its cells are collected, not raised. With `unit`
+    (a unit's submission), a blank unit cell means that unit."""
     row = RowInput(source.number, ProjectFields(), {}, None)
     for key, column in sheet.header.fields.items():
         if key in _STATUS_FIELDS or key == "local_investor" or not FIELD_BY_KEY[key].imported:
@@ -185,6 +186,8 @@ def row_input(source: SheetRow, sheet: LedgerSheet) -> RowInput:
             row.problems.append(Problem(row.number, error.message, error.hint, key))
             row.unreadable.add(key)
             continue
+        if text is None and key == "unit" and unit is not None:
+            text = unit
         if text is None:
             if key in REQUIRED:  # a blank name, unit or amount never clears one
                 row.problems.append(Problem(row.number, f"{column.label}：必须填写", _REQUIRED_HINT, key))
@@ -375,13 +378,15 @@ MAX_LISTED_PROBLEMS = 50  # the terminal lists this many; the rest are counted b
 _MAX_NAMED_PERSONS = 10
 
 
-def _refusal(
-    reports: Sequence[ImportReport], problems: list[Problem], unknown_persons: set[str], errors: Path | None
+def refusal(
+    sources: Sequence[tuple[str, str]], problems: list[Problem], unknown_persons: set[str], errors: Path | None
 ) -> InputError:
-    if len(reports) == 1:
-        where = f"工作表「{reports[0].sheet.title}」"
+    """The error of a refused import of `sources` (file, sheet title): at most 50 problems, then the
+    rest counted by kind, and hints."""
+    if len(sources) == 1:
+        where = f"工作表「{sources[0][1]}」"
     else:
-        where = f"{len(reports)}个文件（{'、'.join(report.file for report in reports)}）"
+        where = f"{len(sources)}个文件（{'、'.join(file for file, _ in sources)}）"
     lines = [f"  {problem}" for problem in problems[:MAX_LISTED_PROBLEMS]]
     rest = problems[MAX_LISTED_PROBLEMS:]
     if rest:
@@ -478,7 +483,9 @@ def plan_import(
             from zhaoshang.transfer.errorbook import write_error_workbook
 
             write_error_workbook(errors, [(source.path, source.report.sheet) for source in sources], problems)
-        raise _refusal([source.report for source in sources], problems, unknown_persons, errors)
+        raise refusal(
+            [(source.report.file, source.report.sheet.title) for source in sources], problems, unknown_persons, errors
+        )
 
 
 def apply_import(writer: Writer, reports: Sequence[ImportReport], progress: Progress | None = None) -> None:
@@ -501,7 +508,7 @@ ERRORS_FIELD = "问题工作簿（--errors）"
 
 def _read_source(path: Path, sheet: str | None, mapping: dict[str, str], unit: str | None, dry_run: bool, progress):
     ledger_sheet = read_ledger_sheet(path, sheet, mapping, progress)
-    rows = [row_input(source, ledger_sheet) for source in ledger_sheet.rows]
+    rows = [row_input(source, ledger_sheet, unit) for source in ledger_sheet.rows]
     ledger_sheet.rows = []  # the typed rows replace the raw ones
     if unit is not None and ledger_sheet.column("unit") is None:
         for row in rows:  # a unit's own sheet may leave its name out: every row is the unit's

@@ -20,10 +20,11 @@ from zhaoshang.errors import InputError
 from zhaoshang.transfer.book import Book
 from zhaoshang.transfer.cells import is_blank, read_date
 from zhaoshang.transfer.headers import (
-    FIELD_BY_KEY,
     HEADER_SEARCH_ROWS,
+    PROJECTS,
     Column,
     Header,
+    Vocabulary,
     check_header,
     clean_header,
     default_unit,
@@ -64,6 +65,7 @@ class LedgerSheet:
     unknown: list[str] = field(default_factory=list)  # columns not imported, as `G列「联系电话」`
     ignored: list[str] = field(default_factory=list)  # columns recognised and left out knowingly
     other_sheets: list[str] = field(default_factory=list)
+    vocabulary: Vocabulary = PROJECTS
 
     def column(self, key: str) -> Column | None:
         return self.header.fields.get(key)
@@ -119,9 +121,8 @@ def _read_rows(sheet: LedgerSheet, rows: Iterator[list], merges, estimate: int, 
     header = sheet.header
     fills, anchors = _data_fills(merges, header)
     anchor_values: dict[tuple[int, int], object] = {}
-    imported = [
-        column for column in header.columns if column.field in FIELD_BY_KEY and FIELD_BY_KEY[column.field].imported
-    ]
+    by_key = sheet.vocabulary.by_key
+    imported = [column for column in header.columns if column.field in by_key and by_key[column.field].imported]
     left_out = {column.index for column in header.columns if column.field is not None and column not in imported}
     # (field, index) of each imported column; the `is not None` only narrows: FIELD_BY_KEY knows each field
     imported_at = [(column.field, column.index) for column in imported if column.field is not None]
@@ -173,7 +174,8 @@ def _read_rows(sheet: LedgerSheet, rows: Iterator[list], merges, estimate: int, 
         for column in header.columns
         if column.index in left_out
     ]
-    sheet.warnings = _warnings(sheet, samples)
+    if sheet.vocabulary is PROJECTS:
+        sheet.warnings = _warnings(sheet, samples)
 
 
 def _looks_like_dates(values: list[object], epoch: date) -> bool:
@@ -218,11 +220,14 @@ def _is_empty(rows: Iterator[tuple]) -> bool:
     return all(is_blank(value) for row in rows for value in row)
 
 
-def _no_header(titles: list[str]) -> InputError:
+def _no_header(titles: list[str], vocabulary: Vocabulary) -> InputError:
+    named = [spec.label for spec in vocabulary.fields if spec.imported][:4]
+    if vocabulary is PROJECTS:
+        named = ["项目名称", "责任单位", "总投资", "签约时间"]
     return InputError(
-        f"工作表「{'」「'.join(titles)}」前{HEADER_SEARCH_ROWS}行中找不到表头（至少要认出两列，例如 项目名称、责任单位、总投资）",
-        "表头写作 项目名称、责任单位、总投资（万元）、签约时间 等；"
-        "别的列名用 --map 指明含义，例如 --map '项目全称=name' --map '主管部门=unit'"
+        f"工作表「{'」「'.join(titles)}」前{HEADER_SEARCH_ROWS}行中找不到表头（至少要认出两列，例如 {'、'.join(named[:3])}）",
+        f"表头写作 {'、'.join(named)} 等；"
+        f"别的列名用 --map 指明含义，例如 --map '{vocabulary.map_example}'"
         + ("；或用 --sheet 指定工作表" if len(titles) > 1 else ""),
     )
 
@@ -232,6 +237,7 @@ def read_ledger_sheet(
     sheet: str | None = None,
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
+    vocabulary: Vocabulary = PROJECTS,
 ) -> LedgerSheet:
     """The named sheet, or else the first sheet whose header can be recognised, read in full."""
     path = Path(path)
@@ -250,18 +256,19 @@ def read_ledger_sheet(
             data = book.sheet(title)
             rows = data.rows()
             first = list(islice(rows, HEADER_SEARCH_ROWS))
-            header = detect_header(first, data.merges, mapping)
+            header = detect_header(first, data.merges, mapping, vocabulary)
             if header is None:
                 if _is_empty(chain(first, rows)):
                     empty.append(title)
                 continue
-            check_header(header, mapping, title)
+            check_header(header, mapping, title, vocabulary)
             found = LedgerSheet(
                 title,
                 header,
                 default_unit(first, header),
                 _EPOCH,
                 other_sheets=[other for other in titles if other != title] if sheet is None else [],
+                vocabulary=vocabulary,
             )
             _read_rows(found, chain(first[header.last_row :], rows), data.merges, data.height, progress)
             return found
@@ -270,4 +277,4 @@ def read_ledger_sheet(
     if len(empty) == len(candidates):
         where = f"工作表「{candidates[0]}」是空的" if len(candidates) == 1 else "工作簿中的工作表都是空的"
         raise InputError(f"{where}：{path.name}", "请选有数据的工作表，例如 --sheet 项目台账")
-    raise _no_header([title for title in candidates if title not in empty])
+    raise _no_header([title for title in candidates if title not in empty], vocabulary)
