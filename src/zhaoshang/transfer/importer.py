@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError, NotFoundError
 from zhaoshang.files import output_path
-from zhaoshang.parsing import STAGE_LABELS, STAGES, format_wan, require_text
+from zhaoshang.parsing import STAGE_LABELS, STAGES, format_wan, normalize_text, require_text
 from zhaoshang.services.lookup import find_unit
 from zhaoshang.services.projects import (
     STAGE_COLUMNS,
@@ -437,18 +437,22 @@ class _Source:
     path: Path
     report: ImportReport
     rows: list[RowInput]
+    unit: str | None  # the submitting unit: --unit, or the unit a zs template was made for
 
 
 def plan_import(
     connection: Connection,
     sources: Sequence[_Source],
-    unit: str | None = None,
     errors: Path | None = None,
     progress: Progress | None = None,
 ) -> None:
     """Fill the reports with what to add and update; raise the list of every problem if there is any."""
     index = _LedgerIndex.read(connection)
-    unit_row = find_unit(connection, unit, "报送单位（--unit）") if unit is not None else None
+    units = {
+        source.unit: find_unit(connection, source.unit, "报送单位（--unit）")
+        for source in sources
+        if source.unit is not None
+    }
     claims = _Claims()
     problems: list[Problem] = []
     unknown_persons: set[str] = set()
@@ -461,7 +465,7 @@ def plan_import(
         found: list[Problem] = []
         new_rows: list[int] = []
         for row in source.rows:
-            plan = _plan_row(row, index, claims, unknown_persons, unit_row)
+            plan = _plan_row(row, index, claims, unknown_persons, units.get(source.unit))
             found += plan.problems
             if plan.new:
                 new_rows.append(row.number)
@@ -508,6 +512,13 @@ ERRORS_FIELD = "问题工作簿（--errors）"
 
 def _read_source(path: Path, sheet: str | None, mapping: dict[str, str], unit: str | None, dry_run: bool, progress):
     ledger_sheet = read_ledger_sheet(path, sheet, mapping, progress)
+    made_for = ledger_sheet.template_unit
+    if unit is not None and made_for is not None and normalize_text(unit) != made_for:
+        raise InputError(
+            f"{path.name} 是{made_for}的报送模板，不是 --unit {unit} 的",
+            f"核对文件，或按模板的单位导入：zs import projects {path.name} --unit {made_for}",
+        )
+    unit = unit if unit is not None else made_for  # a zs template says whose it is
     rows = [row_input(source, ledger_sheet, unit) for source in ledger_sheet.rows]
     ledger_sheet.rows = []  # the typed rows replace the raw ones
     if unit is not None and ledger_sheet.column("unit") is None:
@@ -517,7 +528,7 @@ def _read_source(path: Path, sheet: str | None, mapping: dict[str, str], unit: s
     report = ImportReport(
         path.name, ledger_sheet, len(rows), [note for row in rows for note in row.month_only], dry_run=dry_run
     )
-    return _Source(path, report, rows)
+    return _Source(path, report, rows, unit)
 
 
 def import_projects(
@@ -554,10 +565,10 @@ def import_projects(
     reports = [source.report for source in sources]
     if dry_run:
         with ledger.read() as connection:
-            plan_import(connection, sources, unit, errors_path, progress)
+            plan_import(connection, sources, errors_path, progress)
         return reports
     subject = files[0].name if len(files) == 1 else f"{files[0].name} 等{len(files)}个文件"
     with ledger.write(actor, "project.import", subject=subject) as writer:
-        plan_import(writer.connection, sources, unit, errors_path, progress)
+        plan_import(writer.connection, sources, errors_path, progress)
         apply_import(writer, reports, progress)
     return reports

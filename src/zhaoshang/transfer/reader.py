@@ -66,6 +66,7 @@ class LedgerSheet:
     ignored: list[str] = field(default_factory=list)  # columns recognised and left out knowingly
     other_sheets: list[str] = field(default_factory=list)
     vocabulary: Vocabulary = PROJECTS
+    template_unit: str | None = None  # the unit a `zs template` was made for, from its title row
 
     def column(self, key: str) -> Column | None:
         return self.header.fields.get(key)
@@ -216,6 +217,19 @@ def _warnings(sheet: LedgerSheet, samples: dict[int, list[object]]) -> list[str]
     return warnings
 
 
+TEMPLATE_TITLE = "{unit}招商引资项目台账（报送模板）"
+_TEMPLATE_TITLE = re.compile(r"^(?P<unit>.+)招商引资项目台账（报送模板）$")
+
+
+def _template_unit(above: list[list]) -> str | None:
+    for row in above:
+        for value in row:
+            match = _TEMPLATE_TITLE.match(value.strip()) if isinstance(value, str) else None
+            if match:
+                return match["unit"]
+    return None
+
+
 def _is_empty(rows: Iterator[tuple]) -> bool:
     return all(is_blank(value) for row in rows for value in row)
 
@@ -270,6 +284,7 @@ def read_ledger_sheet(
                 other_sheets=[other for other in titles if other != title] if sheet is None else [],
                 vocabulary=vocabulary,
             )
+            found.template_unit = _template_unit(first[: header.first_row - 1])
             _read_rows(found, chain(first[header.last_row :], rows), data.merges, data.height, progress)
             return found
     finally:

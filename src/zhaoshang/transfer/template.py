@@ -24,6 +24,7 @@ from zhaoshang.services.projects import STATUS_LABELS
 from zhaoshang.sheets import Formats, quoted, xlsx_workbook
 from zhaoshang.transfer.exporter import SHEET_TITLE, ProjectSheet, iter_project_rows, project_cells
 from zhaoshang.transfer.headers import AMOUNT_FIELDS, DATE_FIELDS, FIELDS
+from zhaoshang.transfer.reader import TEMPLATE_TITLE
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -172,11 +173,12 @@ def write_project_template(ledger: Ledger, path: str | Path, unit: str, force: b
     name = unit_row["name"]
     own, leaders = unit_persons(ledger, name)
     with ledger.read() as connection, xlsx_workbook(path, FIELD) as book:
-        book.set_properties({"title": f"{name}招商引资项目台账（报送模板）", "author": "zs"})
+        title = TEMPLATE_TITLE.format(unit=name)  # the title row also tells the import whose file it is
+        book.set_properties({"title": title, "author": "zs"})
         formats = Formats(book)
         sheet = book.add_worksheet(SHEET_TITLE)
         lists = _Lists(book)
-        table = ProjectSheet(formats, sheet, f"{name}招商引资项目台账（报送模板）", locked=_LOCKED)
+        table = ProjectSheet(formats, sheet, title, locked=_LOCKED)
         codes = []
         for number, row in enumerate(
             iter_project_rows(connection, "WHERE project.unit_id = :unit_id", {"unit_id": unit_row["id"]}), start=1
