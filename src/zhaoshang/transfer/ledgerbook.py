@@ -42,7 +42,12 @@ _CONTENTS_HEADER = ("工作表", "数据表", "行数")
 _SOURCE_KEYS = {"源账本记录数": "entries", "源账本哈希": "head", "导出程序": "version"}
 # What `zs init` puts in a ledger: an import of a whole ledger replaces these.
 SEEDED_TABLES = ("unit", "unit_alias", "target")
+_OWN_LABELS = {"id": "内部编号", "alias": "别名", "trip_id": "行程", "unit_id": "单位"}
 IMPORT_HINT = "在新账本中导入：zs --db 新账本.sqlite init && zs --db 新账本.sqlite import ledger 账本.xlsx"
+
+
+def _column_label(column: str) -> str:
+    return _OWN_LABELS.get(column) or COLUMN_LABELS.get(column, column)
 
 
 def _tables() -> list[Table]:
@@ -93,7 +98,7 @@ def export_ledger(ledger: Ledger, path: str | Path, force: bool = False) -> dict
             columns = [column.name for column in table.columns]
             for index, column in enumerate(columns):
                 sheet.set_column(index, index, 14)
-                sheet.write_string(0, index, COLUMN_LABELS.get(column, column), bold)
+                sheet.write_string(0, index, _column_label(column), bold)
             sheet.set_row(1, None, None, {"hidden": True})
             for index, column in enumerate(columns):
                 sheet.write_string(1, index, column, quiet)
@@ -102,7 +107,7 @@ def export_ledger(ledger: Ledger, path: str | Path, force: bool = False) -> dict
             for number, values in enumerate(rows, start=2):
                 for index, value in enumerate(values):
                     if isinstance(value, str):
-                        where = f"{table_label(table.name)}（{table.name}）第{number + 1}行「{COLUMN_LABELS.get(columns[index], columns[index])}」"
+                        where = f"{table_label(table.name)}（{table.name}）第{number + 1}行「{_column_label(columns[index])}」"
                         sheet.write_string(number, index, check_text(value, where))
                     elif value is not None:
                         write_value(sheet, number, index, value)
@@ -145,7 +150,7 @@ def _cell(value: Any, column, table: str, number: int, path: Path) -> Any:
 
     if value is None:
         return None
-    where = f"工作表「{table_label(table)}」第{number}行「{COLUMN_LABELS.get(column.name, column.name)}」"
+    where = f"工作表「{table_label(table)}」第{number}行「{_column_label(column.name)}」"
     if isinstance(column.type, Integer):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             if isinstance(value, str) and value.strip().lstrip("-").isdigit():
