@@ -134,20 +134,26 @@ def check_package(path: Path, kind: str) -> None:
                 elif kind == "ods" and member.filename == "content.xml":
                     _check_ods_repeats(path, package, member)
                 elif member.filename.endswith(".xml"):
-                    _stream(package, member, lambda chunk: None)
+                    _stream(path, package, member, lambda chunk: None)
     except InputError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
         raise _damaged(path, f"压缩包损坏：{error}") from None
 
 
-def _stream(package: zipfile.ZipFile, member: zipfile.ZipInfo, look) -> None:
+def _stream(path: Path, package: zipfile.ZipFile, member: zipfile.ZipInfo, look) -> None:
     """Unpack a part in chunks (zipfile holds it to its declared size and checksum), showing each
-    chunk, cut at a tag's start, to `look`."""
+    chunk, cut at a tag's start, to `look`. A part that declares XML entities is refused: no
+    spreadsheet program writes them, and they are how XXE and billion-laughs files work."""
     tail = b""
     with package.open(member) as stream:
         while chunk := stream.read(1 << 20):
             buffer = tail + chunk
+            if b"<!DOCTYPE" in buffer or b"<!ENTITY" in buffer:
+                raise InputError(
+                    f"工作簿含有 XML 实体声明（{member.filename}），拒绝读取：{path.name}",
+                    "正常的工作簿不含实体声明：在 Excel 中打开后另存为新的 .xlsx 再导入",
+                )
             cut = buffer.rfind(b"<")
             if cut <= 0 or len(buffer) - cut > 4096:  # no tag start, or a huge text: look at it all
                 cut = len(buffer)
@@ -175,7 +181,7 @@ def _check_sheet_cells(path: Path, package: zipfile.ZipFile, member: zipfile.Zip
         if cells > MAX_CELLS or max(highest, rows) > MAX_ROWS or widest * highest > MAX_CELLS:
             raise _too_big(path, f"工作表 {member.filename} 跨 {highest:,} 行 × {widest:,} 列")
 
-    _stream(package, member, look)
+    _stream(path, package, member, look)
 
 
 def _check_ods_repeats(path: Path, package: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
@@ -200,7 +206,7 @@ def _check_ods_repeats(path: Path, package: zipfile.ZipFile, member: zipfile.Zip
         if cells > MAX_CELLS:
             raise _too_big(path, f"content.xml 有 {cells:,} 个以上单元格")
 
-    _stream(package, member, look)
+    _stream(path, package, member, look)
 
 
 def _column_number(letters: bytes) -> int:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError, NotFoundError
 from zhaoshang.files import output_path
+from zhaoshang.sheets import CELL_LIMIT
 from zhaoshang.parsing import STAGE_LABELS, STAGES, format_wan, normalize_text, require_text
 from zhaoshang.services.lookup import find_unit
 from zhaoshang.services.projects import (
@@ -176,7 +177,17 @@ def row_input(source: SheetRow, sheet: LedgerSheet, unit: str | None = None) -> 
     """A sheet row as typed fields; problems of its cells are collected, not raised. With `unit`
     (a unit's submission), a blank unit cell means that unit."""
     row = RowInput(source.number, ProjectFields(), {}, None)
+    for key, value in source.cells.items():
+        if isinstance(value, str) and len(value) > CELL_LIMIT:  # no spreadsheet writes it: a crafted file
+            label = sheet.header.fields[key].label
+            row.problems.append(
+                Problem(source.number, f"{label}：有{len(value):,}个字，超过Excel单元格上限{CELL_LIMIT}字", None, key)
+            )
+            source.cells[key] = None
+            row.unreadable.add(key)
     for key, column in sheet.header.fields.items():
+        if key in row.unreadable:
+            continue
         if key in _STATUS_FIELDS or key == "local_investor" or not FIELD_BY_KEY[key].imported:
             continue
         row.labels[key] = column.label
