@@ -69,7 +69,9 @@ def test_a_template_filled_by_the_unit_imports_exactly_its_changes(district: Zs,
     assert code.protection.locked and not name.protection.locked
     assert sheet.cell(3, columns["总投资（万元）"]).number_format == "#,##0"
     assert sheet.column_dimensions["M"].width  # the sheet carries its widths
-    lists = {str(validation.sqref).split(":")[0][:1]: validation for validation in sheet.data_validations.dataValidation}
+    lists = {
+        str(validation.sqref).split(":")[0][:1]: validation for validation in sheet.data_validations.dataValidation
+    }
     letter = {header: sheet.cell(2, column).column_letter for header, column in columns.items()}
     assert lists[letter["招商方式"]].type == "list" and "以商招商" in lists[letter["招商方式"]].formula1
     assert "王镇长" in lists[letter["专人"]].formula1 and "赵专员" in lists[letter["专人"]].formula1
@@ -79,7 +81,14 @@ def test_a_template_filled_by_the_unit_imports_exactly_its_changes(district: Zs,
     before = projects(zs)
     _fill(
         book,
-        [{"项目名称": "渠沟物流园项目", "投资方": "乙物流有限公司", "总投资（万元）": 12000, "签约时间": datetime(2024, 9, 1)}],
+        [
+            {
+                "项目名称": "渠沟物流园项目",
+                "投资方": "乙物流有限公司",
+                "总投资（万元）": 12000,
+                "签约时间": datetime(2024, 9, 1),
+            }
+        ],
         {"渠沟光伏项目": {"总投资（万元）": 6500}, "渠沟食品项目": {"开工时间": datetime(2024, 3, 15)}},
     )
     out = zs.ok("import", "projects", str(book), "--unit", "渠沟镇")
@@ -88,7 +97,12 @@ def test_a_template_filled_by_the_unit_imports_exactly_its_changes(district: Zs,
     after = projects(zs)
     assert set(after) == set(before) | {"渠沟物流园项目"}
     new = after["渠沟物流园项目"]
-    assert (new["unit"], new["amount"], new["signed"], new["investor"]) == ("渠沟镇", 12000, "2024-09-01", "乙物流有限公司")
+    assert (new["unit"], new["amount"], new["signed"], new["investor"]) == (
+        "渠沟镇",
+        12000,
+        "2024-09-01",
+        "乙物流有限公司",
+    )
     assert after["渠沟光伏项目"]["amount"] == 6500 and after["渠沟食品项目"]["started"] == "2024-03-15"
     changed = {"渠沟光伏项目": {"amount"}, "渠沟食品项目": {"started", "stage", "stage_label"}}
     for name, project in before.items():  # nothing else moved
@@ -116,7 +130,9 @@ def test_a_row_of_another_unit_refuses_the_whole_file_and_errors_marks_its_cell(
     marked = load_workbook(errors)
     assert marked.sheetnames[0] == "问题清单"
     listing = [[cell.value for cell in row] for row in marked["问题清单"].iter_rows(min_row=2)]
-    assert listing == [["渠沟镇.xlsx", "项目台账", 6, "H列「责任单位」", "责任单位：'开发区' 不是渠沟镇", listing[0][5]]]
+    assert listing == [
+        ["渠沟镇.xlsx", "项目台账", 6, "H列「责任单位」", "责任单位：'开发区' 不是渠沟镇", listing[0][5]]
+    ]
     sheet = marked["项目台账"]
     cell = sheet["H6"]
     assert cell.value == "开发区" and cell.fill.fgColor.rgb[-6:] == "FF9999"
@@ -125,9 +141,7 @@ def test_a_row_of_another_unit_refuses_the_whole_file_and_errors_marks_its_cell(
     # A project of another unit cannot be edited through this unit's file either.
     other = tmp_path / "改别人的.xlsx"
     zs.ok("export", "projects", str(other))
-    assert_rejected(
-        zs("import", "projects", str(other), "--unit", "渠沟镇"), "责任单位：'开发区' 不是渠沟镇"
-    )
+    assert_rejected(zs("import", "projects", str(other), "--unit", "渠沟镇"), "责任单位：'开发区' 不是渠沟镇")
 
 
 def test_two_units_files_import_in_one_command_and_one_transaction(district: Zs, tmp_path: Path):
@@ -173,7 +187,9 @@ def _published(path: Path) -> Path:
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["2024年重点招商引资项目推进表"])
-    sheet.append(["序号", "项目名称", "外来投资方名称", "估算投资（亿元）", "行业大类", "推进部门", "挂钩/挂点领导", "签约时间"])
+    sheet.append(
+        ["序号", "项目名称", "外来投资方名称", "估算投资（亿元）", "行业大类", "推进部门", "挂钩/挂点领导", "签约时间"]
+    )
     sheet.append(["一、工业"])
     sheet.append(["（一）装备制造", None, None, 3.5])
     sheet.append([1, "数控机床项目", "丁机械有限公司", 2, "装备制造", "开发区", None, "2024/08/30 00:00"])

@@ -79,10 +79,15 @@ def test_the_workbook_has_a_sheet_per_table_with_chinese_headers(moved):
     _, _, book = moved
     workbook = load_workbook(book, read_only=True)
     contents = [row for row in workbook["目录"].iter_rows(values_only=True) if row[0]]
-    tables = {row[1]: row[0] for row in contents[1:] if row[1] and row[0] not in ("源账本记录数", "源账本哈希", "导出程序")}
+    tables = {
+        row[1]: row[0] for row in contents[1:] if row[1] and row[0] not in ("源账本记录数", "源账本哈希", "导出程序")
+    }
     assert set(AUDITED_TABLES) <= set(tables)
     projects = workbook[tables["project"]]
-    header, names = next(projects.iter_rows(max_row=2, values_only=True)), list(projects.iter_rows(max_row=2, values_only=True))[1]
+    header, names = (
+        next(projects.iter_rows(max_row=2, values_only=True)),
+        list(projects.iter_rows(max_row=2, values_only=True))[1],
+    )
     assert header[:3] == ("内部编号", "编号", "名称") and names[:3] == ("id", "code", "name")
 
 
@@ -173,5 +178,8 @@ def test_a_trip_template_lists_the_units_trips_and_imports_back(zs: Zs, tmp_path
     sheet["B4"], sheet["C4"], sheet["E4"], sheet["F4"] = "2024-06-03", "2024-06-07", "王镇长", "南京"
     workbook.save(book)
     assert "新增 1 次行程，更新 0 次，未变 1 次" in zs.ok("import", "trips", str(book))
-    days = {row["person"]: row["days"] for row in json.loads(zs.ok("trip", "days", "--month", "2024-06", "--as-of", "2024-06-30", "--format", "json"))}
+    days = {
+        row["person"]: row["days"]
+        for row in json.loads(zs.ok("trip", "days", "--month", "2024-06", "--as-of", "2024-06-30", "--format", "json"))
+    }
     assert days["王镇长"] == 5

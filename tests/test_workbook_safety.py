@@ -92,13 +92,17 @@ def test_a_sheet_spanning_excels_whole_grid_is_refused_before_it_is_allocated(zs
     "change, fragments",
     [
         (  # XXE: an external entity
-            lambda xml: b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-            + xml.split(b"?>", 1)[-1].replace(b"<v>100</v>", b"<v>&e;</v>"),
+            lambda xml: (
+                b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                + xml.split(b"?>", 1)[-1].replace(b"<v>100</v>", b"<v>&e;</v>")
+            ),
             ("XML 实体声明",),
         ),
         (  # billion laughs
-            lambda xml: b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-            + xml.split(b"?>", 1)[-1],
+            lambda xml: (
+                b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                + xml.split(b"?>", 1)[-1]
+            ),
             ("XML 实体声明",),
         ),
         (lambda xml: b"\x00" * len(xml), ("无法读取 Excel 工作簿",)),

@@ -270,7 +270,9 @@ def import_trips_command(
         progress.close()
     for report in reports:
         header = report.sheet.header
-        typer.echo(f"读取 {report.file} 工作表「{report.sheet.title}」：表头在第{header.last_row}行，行程 {report.rows} 行。")
+        typer.echo(
+            f"读取 {report.file} 工作表「{report.sheet.title}」：表头在第{header.last_row}行，行程 {report.rows} 行。"
+        )
         if report.sheet.unknown:
             typer.echo(f"未识别的列（没有导入）：{'、'.join(report.sheet.unknown)}")
         _echo_listed("将新增：" if dry_run else "已新增：", report.added)

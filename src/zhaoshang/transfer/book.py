@@ -227,7 +227,8 @@ class SheetData:
     _sheet: Any
 
     def rows(self) -> Iterator[list]:
-        start_row, start_col = self._sheet.start if self.height else (0, 0)
+        start = self._sheet.start if self.height else None
+        start_row, start_col = start if start is not None else (0, 0)
         for _ in range(start_row):
             yield []
         lead = [None] * start_col
@@ -272,7 +273,8 @@ class Book:
             merges = [
                 (first[0] + 1, first[1] + 1, last[0] + 1, last[1] + 1) for first, last in sheet.merged_cell_ranges or ()
             ]
-            height = sheet.end[0] + 1 if sheet.height else 0
+            end = sheet.end
+            height = end[0] + 1 if end is not None and sheet.height else 0
         except Exception as error:  # noqa: BLE001 - as above: a damaged sheet
             raise self._error(error) from None
         if height > MAX_ROWS:

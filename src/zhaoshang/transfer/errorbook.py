@@ -51,12 +51,12 @@ def write_error_workbook(path: Path, sources: list[tuple[Path, LedgerSheet]], pr
         listing.freeze_panes(1, 0)
         for number, problem in enumerate(problems, start=1):
             path, sheet = _source_of(problem, sources)
-            column = sheet.header.fields.get(problem.field) if problem.field else None
+            marked = sheet.header.fields.get(problem.field) if problem.field else None
             cells = (
                 path.name,
                 titles[path.name],
                 problem.row,
-                f"{column.letter}列「{column.label}」" if column else "",
+                f"{marked.letter}列「{marked.label}」" if marked else "",
                 problem.message,
                 problem.hint or "",
             )

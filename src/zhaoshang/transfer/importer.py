@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError, NotFoundError
 from zhaoshang.files import output_path
-from zhaoshang.sheets import CELL_LIMIT
 from zhaoshang.parsing import STAGE_LABELS, STAGES, format_wan, normalize_text, require_text
 from zhaoshang.services.lookup import find_unit
 from zhaoshang.services.projects import (
@@ -33,6 +32,7 @@ from zhaoshang.services.projects import (
     resolve_fields,
     stage_problems,
 )
+from zhaoshang.sheets import CELL_LIMIT
 from zhaoshang.transfer.cells import amount_text, cell_text, read_date, read_status
 from zhaoshang.transfer.headers import AMOUNT_FIELDS, DATE_FIELDS, FIELD_BY_KEY, parse_mapping
 from zhaoshang.transfer.reader import PROGRESS_EVERY, LedgerSheet, Progress, SheetRow, read_ledger_sheet
@@ -476,7 +476,7 @@ def plan_import(
         found: list[Problem] = []
         new_rows: list[int] = []
         for row in source.rows:
-            plan = _plan_row(row, index, claims, unknown_persons, units.get(source.unit))
+            plan = _plan_row(row, index, claims, unknown_persons, units[source.unit] if source.unit else None)
             found += plan.problems
             if plan.new:
                 new_rows.append(row.number)

@@ -96,12 +96,12 @@ def export_ledger(ledger: Ledger, path: str | Path, force: bool = False) -> dict
         for table in tables:
             sheet = book.add_worksheet(names[table.name])
             columns = [column.name for column in table.columns]
-            for index, column in enumerate(columns):
+            for index, name in enumerate(columns):
                 sheet.set_column(index, index, 14)
-                sheet.write_string(0, index, _column_label(column), bold)
+                sheet.write_string(0, index, _column_label(name), bold)
             sheet.set_row(1, None, None, {"hidden": True})
-            for index, column in enumerate(columns):
-                sheet.write_string(1, index, column, quiet)
+            for index, name in enumerate(columns):
+                sheet.write_string(1, index, name, quiet)
             sheet.freeze_panes(2, 0)
             rows = connection.exec_driver_sql(f"SELECT {', '.join(columns)} FROM {table.name} ORDER BY {_order(table)}")
             for number, values in enumerate(rows, start=2):

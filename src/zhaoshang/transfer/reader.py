@@ -230,7 +230,7 @@ def _template_unit(above: list[list]) -> str | None:
     return None
 
 
-def _is_empty(rows: Iterator[tuple]) -> bool:
+def _is_empty(rows: Iterator[list]) -> bool:
     return all(is_blank(value) for row in rows for value in row)
 
 

@@ -342,9 +342,14 @@ def _plan_trip(row, sheet: LedgerSheet, index: _TripIndex, seen: dict[tuple, int
             problem(f"{labels['persons']}：'{name}' 重复填写", "同一行程中每人只写一次", "persons")
         else:
             person_ids.append(person_id)
+    optional = {
+        key: (cell_text(cells.get(key)) or "") if key in labels else None for key in ("region", "purpose", "companies")
+    }
     text = TripFields(
         dest=cell_text(cells.get("dest")) or "",
-        **{key: cell_text(cells.get(key)) or "" for key in ("region", "purpose", "companies") if key in labels},
+        region=optional["region"],
+        purpose=optional["purpose"],
+        companies=optional["companies"],
     )
     try:
         values = _text_values(text)
@@ -369,14 +374,16 @@ def _plan_trip(row, sheet: LedgerSheet, index: _TripIndex, seen: dict[tuple, int
         problems += found
         return None
     values |= {"date_from": dates["date_from"].isoformat(), "date_to": dates["date_to"].isoformat()}
-    key = (values["date_from"], values["date_to"], values["dest"], frozenset(person_ids))
-    if key in seen:
+    identity = (values["date_from"], values["date_to"], values["dest"], frozenset(person_ids))
+    if identity in seen:
         problems.append(
-            Problem(number, f"与第{seen[key]}行是同一次行程（人员、日期、目的地相同）", "删去重复的一行", "persons")
+            Problem(
+                number, f"与第{seen[identity]}行是同一次行程（人员、日期、目的地相同）", "删去重复的一行", "persons"
+            )
         )
         return None
-    seen[key] = number
-    trip = index.trips.get(key)
+    seen[identity] = number
+    trip = index.trips.get(identity)
     if trip is None:
         return _Planned(None, values, person_ids, project_ids)
     changed = {column: value for column, value in values.items() if trip[column] != value}
