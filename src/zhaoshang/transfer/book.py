@@ -40,9 +40,11 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # a Compound File: an .xls, or an .xlsx encrypted with a password
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})([0-9]{1,8})\"")
+# A cell's reference (` r="AB12"`: only cells carry letters in an r attribute), split in two so that
+# each search yields few distinct values, which a set keeps.
+_CELL_COLUMN = re.compile(rb' r="([A-Z]{1,4})[0-9]')
+_CELL_ROW = re.compile(rb' r="[A-Z]{1,4}([0-9]{1,8})"')
 _ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"([0-9]{1,8})\"")
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c[ />]")
 _ODS_REPEAT = re.compile(rb"number-(?:columns|rows)-repeated=\"([0-9]+)\"")
 IMPORT_HINT = "导入的文件须是 Excel 工作簿（.xlsx、.xls）或 WPS/LibreOffice 表格（.ods）"
 
@@ -168,16 +170,14 @@ def _check_sheet_cells(path: Path, package: zipfile.ZipFile, member: zipfile.Zip
 
     def look(chunk: bytes) -> None:
         nonlocal widest, highest, cells, rows
-        cells += len(_CELL_TAG.findall(chunk))
+        cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ")
         rows += chunk.count(b"<row") + chunk.count(b":row ")
-        references = _CELL_REF.findall(chunk)
-        if references:
-            letters = max((column for column, _ in references), key=lambda text: (len(text), text))
-            widest = max(widest, _column_number(letters))
-            highest = max(highest, max(int(row) for _, row in references))
-        row_numbers = _ROW_REF.findall(chunk)
-        if row_numbers:
-            highest = max(highest, max(int(row) for row in row_numbers))
+        letters = set(_CELL_COLUMN.findall(chunk))
+        if letters:
+            widest = max(widest, max(_column_number(text) for text in letters))
+        numbers = set(_CELL_ROW.findall(chunk)) | set(_ROW_REF.findall(chunk))
+        if numbers:
+            highest = max(highest, max(int(number) for number in numbers))
         if cells > MAX_CELLS or max(highest, rows) > MAX_ROWS or widest * highest > MAX_CELLS:
             raise _too_big(path, f"工作表 {member.filename} 跨 {highest:,} 行 × {widest:,} 列")
 
@@ -233,15 +233,14 @@ class SheetData:
             yield []
         lead = [None] * start_col
         for row in self._sheet.iter_rows():
-            yield lead + [_value(value) for value in row]
+            # Blank cells as None; INF and NaN as the text Excel shows for a number it cannot hold.
+            yield lead + [
+                None if value == "" else value if value.__class__ is not float or _FINITE(value) else "#NUM!"
+                for value in row
+            ]
 
 
-def _value(value: Any) -> Any:
-    if value == "":
-        return None
-    if value.__class__ is float and not math.isfinite(value):
-        return "#NUM!"  # as Excel shows a number it cannot hold
-    return value
+_FINITE = math.isfinite
 
 
 class Book:

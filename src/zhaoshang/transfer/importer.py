@@ -86,7 +86,7 @@ class Problem:
         return re.sub(r"\s*'[^']*'\s*", "", self.message).replace("（", "(").split("(")[0][:40]
 
 
-@dataclass
+@dataclass(slots=True)
 class RowInput:
     """One sheet row as typed fields (what `zs project add` would be given), and what reading it found."""
 
@@ -99,7 +99,7 @@ class RowInput:
     unreadable: set[str] = field(default_factory=set)  # fields whose cell could not be read
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedRow:
     row: int
     name: str
@@ -124,20 +124,39 @@ class ImportReport:
 # --- reading a row's cells ----------------------------------------------------------------
 
 
+class _CellReader:
+    """Cells of one sheet as the text `zs project add` accepts: dates as ISO, amounts with the
+    column's unit. A ledger repeats its dates: each distinct date cell is read once."""
+
+    def __init__(self, sheet: LedgerSheet):
+        self.sheet = sheet
+        self.dates: dict[tuple[type, object], tuple[str | None, bool] | InputError] = {}
+
+    def typed(self, key: str, column, value: object, row: RowInput) -> str | None:
+        if key in DATE_FIELDS:
+            cached = self.dates.get((value.__class__, value))
+            if cached is None:
+                try:
+                    on, month_only = read_date(value, column.label, self.sheet.epoch)
+                    cached = (on.isoformat() if on else None, month_only)
+                except InputError as error:
+                    cached = error
+                self.dates[(value.__class__, value)] = cached
+            if isinstance(cached, InputError):
+                raise InputError(cached.message, cached.hint)
+            text, month_only = cached
+            if month_only:
+                row.month_only.append(f"第{row.number}行 {column.label} '{cell_text(value)}' → {text}")
+            return text
+        if key in AMOUNT_FIELDS:
+            return amount_text(value, column.unit or self.sheet.unit)
+        return cell_text(value)
+
+
 def _typed(key: str, value: object, sheet: LedgerSheet, row: RowInput) -> str | None:
-    """A cell as the text `zs project add` accepts: dates as ISO, amounts with the column's unit."""
     column = sheet.column(key)
     assert column is not None  # the row's cells come from the sheet's own columns
-    if key in DATE_FIELDS:
-        on, month_only = read_date(value, column.label, sheet.epoch)
-        if on is None:
-            return None
-        if month_only:
-            row.month_only.append(f"第{row.number}行 {column.label} '{cell_text(value)}' → {on.isoformat()}")
-        return on.isoformat()
-    if key in AMOUNT_FIELDS:
-        return amount_text(value, column.unit or sheet.unit)
-    return cell_text(value)
+    return _CellReader(sheet).typed(key, column, value, row)
 
 
 def _status(cells: dict, sheet: LedgerSheet, row: RowInput) -> dict | None:
@@ -173,49 +192,75 @@ def _status(cells: dict, sheet: LedgerSheet, row: RowInput) -> dict | None:
     }
 
 
+class RowReader:
+    """Sheet rows as typed fields (what `zs project add` would be given); problems of their cells
+    are collected, not raised. With `unit` (a unit's submission), a blank unit cell means that unit.
+    What is the same for every row (the columns, their labels) is worked out once."""
+
+    def __init__(self, sheet: LedgerSheet, unit: str | None = None):
+        self.sheet = sheet
+        self.unit = unit
+        self.cells = _CellReader(sheet)
+        self.columns = [
+            (key, column)
+            for key, column in sheet.header.fields.items()
+            if key not in _STATUS_FIELDS and key != "local_investor" and FIELD_BY_KEY[key].imported
+        ]
+        self.labels = {key: column.label for key, column in self.columns}
+        self.local = sheet.column("local_investor")
+        # A unit's own sheet may leave its name out: every row is then the unit's.
+        self.fill_unit = unit is not None and sheet.column("unit") is None
+        if self.fill_unit:
+            self.labels["unit"] = "报送单位（--unit）"
+
+    def read(self, source: SheetRow) -> RowInput:
+        row = RowInput(source.number, ProjectFields(), self.labels, None)  # the labels are shared: read only
+        cells = source.cells
+        for key, value in cells.items():
+            if value.__class__ is str and len(value) > CELL_LIMIT:  # no spreadsheet writes it: a crafted file
+                label = self.sheet.header.fields[key].label
+                row.problems.append(
+                    Problem(
+                        source.number, f"{label}：有{len(value):,}个字，超过Excel单元格上限{CELL_LIMIT}字", None, key
+                    )
+                )
+                cells[key] = None
+                row.unreadable.add(key)
+        fields = row.fields
+        if self.fill_unit:
+            fields.unit = self.unit
+        for key, column in self.columns:
+            if key in row.unreadable:
+                continue
+            try:
+                text = self.cells.typed(key, column, cells.get(key), row)
+            except InputError as error:
+                row.problems.append(Problem(row.number, error.message, error.hint, key))
+                row.unreadable.add(key)
+                continue
+            if text is None and key == "unit" and self.unit is not None:
+                text = self.unit
+            if text is None:
+                if key in REQUIRED:  # a blank name, unit or amount never clears one
+                    row.problems.append(Problem(row.number, f"{column.label}：必须填写", _REQUIRED_HINT, key))
+                    continue
+                if key == "code":  # a blank code: the project keeps its code, or gets the next free one
+                    continue
+                text = ""  # a blank optional cell clears the field
+            setattr(fields, key, text)
+        partner = cell_text(cells.get("local_investor")) if self.local else None
+        if self.local and partner:
+            # 招商引资 counts the outside investor; a local partner is kept in the note, said so.
+            mention = f"{self.local.label}：{partner}"
+            if mention not in (fields.note or ""):
+                fields.note = "；".join(text for text in (fields.note, mention) if text)
+        row.status = _status(cells, self.sheet, row) if self.sheet.column("status") else None
+        return row
+
+
 def row_input(source: SheetRow, sheet: LedgerSheet, unit: str | None = None) -> RowInput:
-    """A sheet row as typed fields; problems of its cells are collected, not raised. With `unit`
-    (a unit's submission), a blank unit cell means that unit."""
-    row = RowInput(source.number, ProjectFields(), {}, None)
-    for key, value in source.cells.items():
-        if isinstance(value, str) and len(value) > CELL_LIMIT:  # no spreadsheet writes it: a crafted file
-            label = sheet.header.fields[key].label
-            row.problems.append(
-                Problem(source.number, f"{label}：有{len(value):,}个字，超过Excel单元格上限{CELL_LIMIT}字", None, key)
-            )
-            source.cells[key] = None
-            row.unreadable.add(key)
-    for key, column in sheet.header.fields.items():
-        if key in row.unreadable:
-            continue
-        if key in _STATUS_FIELDS or key == "local_investor" or not FIELD_BY_KEY[key].imported:
-            continue
-        row.labels[key] = column.label
-        try:
-            text = _typed(key, source.cells.get(key), sheet, row)
-        except InputError as error:
-            row.problems.append(Problem(row.number, error.message, error.hint, key))
-            row.unreadable.add(key)
-            continue
-        if text is None and key == "unit" and unit is not None:
-            text = unit
-        if text is None:
-            if key in REQUIRED:  # a blank name, unit or amount never clears one
-                row.problems.append(Problem(row.number, f"{column.label}：必须填写", _REQUIRED_HINT, key))
-                continue
-            if key == "code":  # a blank code: the project keeps its code, or gets the next free one
-                continue
-            text = ""  # a blank optional cell clears the field
-        setattr(row.fields, key, text)
-    local = sheet.column("local_investor")
-    partner = cell_text(source.cells.get("local_investor")) if local else None
-    if local and partner:
-        # 招商引资 counts the outside investor; a local partner is kept in the note, said so.
-        mention = f"{local.label}：{partner}"
-        if mention not in (row.fields.note or ""):
-            row.fields.note = "；".join(text for text in (row.fields.note, mention) if text)
-    row.status = _status(source.cells, sheet, row)
-    return row
+    """One sheet row as typed fields (see `RowReader`)."""
+    return RowReader(sheet, unit).read(source)
 
 
 # --- matching and validating against the ledger -------------------------------------------
@@ -475,7 +520,9 @@ def plan_import(
         claims.file = source.path.name if several else None
         found: list[Problem] = []
         new_rows: list[int] = []
-        for row in source.rows:
+        rows, source.rows = source.rows, []
+        for position in range(len(rows)):
+            row, rows[position] = rows[position], None  # type: ignore[call-overload]  # let each row go once planned
             plan = _plan_row(row, index, claims, unknown_persons, units[source.unit] if source.unit else None)
             found += plan.problems
             if plan.new:
@@ -514,6 +561,7 @@ def apply_import(writer: Writer, reports: Sequence[ImportReport], progress: Prog
         else:
             writer.update("project", {"id": row.project_id}, row.values)
             row.code = row.values.get("code", row.code)
+        row.values = {}  # written (and kept in the audit entry): not held twice
         if progress and done % PROGRESS_EVERY == 0:
             progress("写入", done, len(planned))
 
@@ -522,20 +570,23 @@ ERRORS_FIELD = "问题工作簿（--errors）"
 
 
 def _read_source(path: Path, sheet: str | None, mapping: dict[str, str], unit: str | None, dry_run: bool, progress):
-    ledger_sheet = read_ledger_sheet(path, sheet, mapping, progress)
-    made_for = ledger_sheet.template_unit
-    if unit is not None and made_for is not None and normalize_text(unit) != made_for:
-        raise InputError(
-            f"{path.name} 是{made_for}的报送模板，不是 --unit {unit} 的",
-            f"核对文件，或按模板的单位导入：zs import projects {path.name} --unit {made_for}",
-        )
-    unit = unit if unit is not None else made_for  # a zs template says whose it is
-    rows = [row_input(source, ledger_sheet, unit) for source in ledger_sheet.rows]
-    ledger_sheet.rows = []  # the typed rows replace the raw ones
-    if unit is not None and ledger_sheet.column("unit") is None:
-        for row in rows:  # a unit's own sheet may leave its name out: every row is the unit's
-            row.fields.unit = unit
-            row.labels["unit"] = "报送单位（--unit）"
+    submitter: list[str | None] = [unit]
+
+    def converter(ledger_sheet: LedgerSheet):
+        """Rows become typed as they are read: a big sheet is never held twice."""
+        made_for = ledger_sheet.template_unit
+        if unit is not None and made_for is not None and normalize_text(unit) != made_for:
+            raise InputError(
+                f"{path.name} 是{made_for}的报送模板，不是 --unit {unit} 的",
+                f"核对文件，或按模板的单位导入：zs import projects {path.name} --unit {made_for}",
+            )
+        submitter[0] = unit if unit is not None else made_for  # a zs template says whose it is
+        return RowReader(ledger_sheet, submitter[0]).read
+
+    ledger_sheet = read_ledger_sheet(path, sheet, mapping, progress, converter=converter)
+    rows: list[RowInput] = ledger_sheet.rows  # type: ignore[assignment]  # converted as read
+    ledger_sheet.rows = []
+    unit = submitter[0]
     report = ImportReport(
         path.name, ledger_sheet, len(rows), [note for row in rows for note in row.month_only], dry_run=dry_run
     )

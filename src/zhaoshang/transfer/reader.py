@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, islice
 from pathlib import Path
+from typing import Any
 
 from zhaoshang.errors import InputError
 from zhaoshang.transfer.book import Book
@@ -44,7 +45,7 @@ _EPOCH = date(1899, 12, 30)  # calamine gives dates as dates; a serial in a Gene
 _SAMPLES = 20  # values kept of each unrecognised column, to say what it looks like
 
 
-@dataclass
+@dataclass(slots=True)
 class SheetRow:
     number: int  # as Excel numbers rows
     cells: dict[str, object]  # field -> the cell's value
@@ -67,6 +68,7 @@ class LedgerSheet:
     other_sheets: list[str] = field(default_factory=list)
     vocabulary: Vocabulary = PROJECTS
     template_unit: str | None = None  # the unit a `zs template` was made for, from its title row
+    convert: Callable[[SheetRow], Any] | None = None  # applied to each row as it is read (rows stay small)
 
     def column(self, key: str) -> Column | None:
         return self.header.fields.get(key)
@@ -102,16 +104,21 @@ def column_letter(index: int) -> str:
     return letters
 
 
+_SECTION_STARTS = tuple("一二三四五六七八九十（(其第")
+
+
 def _skip_kind(present: list[tuple[int, object]], data: list[tuple[int, object]]) -> tuple[str, str] | None:
     """Why a row is not a project: (kind, its text), or None for a project row."""
-    texts = [clean_header(value) for _, value in present[:3] if isinstance(value, str)]
-    total = next((text for text in texts if len(text) <= 20 and _TOTAL.match(text)), None)
-    if total:
-        return "合计行", total
+    first = [value for _, value in present[:3] if value.__class__ is str]
+    if any("计" in value for value in first):  # 合计, 总计, 小计: only then is the text cleaned and matched
+        total = next((text for text in map(clean_header, first) if len(text) <= 20 and _TOTAL.match(text)), None)
+        if total:
+            return "合计行", total
     if not data or (len(data) == 1 and isinstance(data[0][1], str)):
         lone = [str(value).strip() for _, value in present if isinstance(value, str)]
         return ("标题或注释", lone[0][:30]) if lone else ("空行", "")
-    section = next((text for text in texts[:2] if _SECTION.match(text)), None)
+    starts = [value for value in first[:2] if value.lstrip().startswith(_SECTION_STARTS)]
+    section = next((text for text in map(clean_header, starts) if _SECTION.match(text)), None)
     if section:
         return "分节标题", section[:30]
     return None
@@ -144,7 +151,11 @@ def _read_rows(sheet: LedgerSheet, rows: Iterator[list], merges, estimate: int, 
                 if index >= len(filled):
                     filled.extend([None] * (index + 1 - len(filled)))
                 filled[index] = anchor_values.get(anchor)
-        present = [(index, value) for index, value in enumerate(row) if not is_blank(value)]
+        present = [
+            (index, value)
+            for index, value in enumerate(row)
+            if value is not None and (value.__class__ is not str or value.strip())
+        ]
         if not present:
             continue
         data = [(index, value) for index, value in present if index not in left_out]
@@ -163,9 +174,8 @@ def _read_rows(sheet: LedgerSheet, rows: Iterator[list], merges, estimate: int, 
             if index < len(row) and row[index] is not None and len(samples[index]) < _SAMPLES:
                 samples[index].append(row[index])
         width = len(filled)
-        sheet.rows.append(
-            SheetRow(number, {key: filled[index] if index < width else None for key, index in imported_at})
-        )
+        item = SheetRow(number, {key: filled[index] if index < width else None for key, index in imported_at})
+        sheet.rows.append(sheet.convert(item) if sheet.convert else item)
     if progress:
         progress("读取", number, max(estimate, number))
     sheet.unknown = [_describe(column) for column in header.columns if column.field is None]
@@ -252,6 +262,7 @@ def read_ledger_sheet(
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
     vocabulary: Vocabulary = PROJECTS,
+    converter: Callable[[LedgerSheet], Callable[[SheetRow], Any]] | None = None,
 ) -> LedgerSheet:
     """The named sheet, or else the first sheet whose header can be recognised, read in full."""
     path = Path(path)
@@ -285,6 +296,8 @@ def read_ledger_sheet(
                 vocabulary=vocabulary,
             )
             found.template_unit = _template_unit(first[: header.first_row - 1])
+            if converter is not None:
+                found.convert = converter(found)
             _read_rows(found, chain(first[header.last_row :], rows), data.merges, data.height, progress)
             return found
     finally:
