@@ -106,6 +106,16 @@ _UNIT_IN_HEADER = re.compile(r"[(\[](?:单位[:：]?)?(亿元|亿|万元|万|元
 _UNIT_IN_NOTE = re.compile(r"单位[:：]\s*(亿元|万元|元)")
 
 
+def column_letter(index: int) -> str:
+    """`A` for 0, `AA` for 26: how Excel names a column."""
+    letters = ""
+    number = index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def clean_header(text: object) -> str:
     """A header cell's text without spaces, line breaks or full-width brackets."""
     return re.sub(r"\s+", "", normalize_text(str(text)).translate(_BRACKETS))
@@ -151,9 +161,7 @@ class Column:
 
     @property
     def letter(self) -> str:
-        from openpyxl.utils import get_column_letter
-
-        return get_column_letter(self.index + 1)
+        return column_letter(self.index)
 
 
 @dataclass

@@ -28,6 +28,7 @@ from zhaoshang.transfer.headers import (
     Vocabulary,
     check_header,
     clean_header,
+    column_letter,
     default_unit,
     detect_header,
 )
@@ -92,16 +93,6 @@ def _data_fills(merges, header: Header) -> tuple[dict[int, list[tuple[int, tuple
                 if (row, col) != (min_row, min_col):
                     fills.setdefault(row, []).append((col - 1, (min_row, min_col)))
     return fills, anchors
-
-
-def column_letter(index: int) -> str:
-    """`A` for 0, `AA` for 26: how Excel names a column."""
-    letters = ""
-    number = index + 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 _SECTION_STARTS = tuple("一二三四五六七八九十（(其第")
