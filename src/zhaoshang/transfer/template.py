@@ -166,12 +166,28 @@ def unit_persons(ledger: Ledger, unit: str) -> tuple[list[str], list[str]]:
     return own, list(dict.fromkeys(leaders + own))
 
 
+@dataclass
+class TemplateTarget:
+    """Where a template goes and whose it is: the checked path, the unit, its persons, the leaders."""
+
+    path: Path
+    unit: dict
+    own: list[str]
+    leaders: list[str]
+
+    @classmethod
+    def of(cls, ledger: Ledger, path: str | Path, unit: str, kind: str, force: bool) -> TemplateTarget:
+        checked = output_path(path, FIELD, f"zs template {kind} 渠沟镇.xlsx --unit 渠沟镇", force)
+        with ledger.read() as connection:
+            unit_row = find_unit(connection, unit, "单位（--unit）")
+        own, leaders = unit_persons(ledger, unit_row["name"])
+        return cls(checked, unit_row, own, leaders)
+
+
 def write_project_template(ledger: Ledger, path: str | Path, unit: str, force: bool = False) -> TemplateSummary:
-    path = output_path(path, FIELD, "zs template projects 渠沟镇-项目.xlsx --unit 渠沟镇", force)
-    with ledger.read() as connection:
-        unit_row = find_unit(connection, unit, "单位（--unit）")
+    target = TemplateTarget.of(ledger, path, unit, "projects", force)
+    path, unit_row, own, leaders = target.path, target.unit, target.own, target.leaders
     name = unit_row["name"]
-    own, leaders = unit_persons(ledger, name)
     with ledger.read() as connection, xlsx_workbook(path, FIELD) as book:
         title = TEMPLATE_TITLE.format(unit=name)  # the title row also tells the import whose file it is
         book.set_properties({"title": title, "author": "zs"})

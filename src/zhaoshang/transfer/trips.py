@@ -20,7 +20,7 @@ from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError
 from zhaoshang.files import output_path
 from zhaoshang.parsing import normalize_text
-from zhaoshang.services.lookup import find_person, find_project, find_unit
+from zhaoshang.services.lookup import find_person, find_project
 from zhaoshang.services.trips import TripFields, _link, _relink, _text_values, check_dates
 from zhaoshang.sheets import Formats, check_text, print_landscape, xlsx_workbook
 from zhaoshang.transfer.cells import cell_text, read_date
@@ -29,8 +29,8 @@ from zhaoshang.transfer.reader import PROGRESS_EVERY, LedgerSheet, Progress, rea
 from zhaoshang.transfer.template import (
     _PROTECTION,
     BLANK_ROWS,
+    TemplateTarget,
     _Lists,
-    unit_persons,
     validate_dates,
     validate_list,
     write_guide,
@@ -175,12 +175,10 @@ def export_trips(ledger: Ledger, path: str | Path, year: int | None = None, forc
 
 def write_trip_template(ledger: Ledger, path: str | Path, unit: str, force: bool = False) -> tuple[str, int]:
     """The trips of a unit's persons and blank rows to add to; returns (unit, trips written)."""
-    path = output_path(path, FIELD, "zs template trips 渠沟镇-外出招商.xlsx --unit 渠沟镇", force)
-    with ledger.read() as connection:
-        unit_row = find_unit(connection, unit, "单位（--unit）")
+    target = TemplateTarget.of(ledger, path, unit, "trips", force)
+    unit_row, own = target.unit, target.own
     name = unit_row["name"]
-    own, _ = unit_persons(ledger, name)
-    with ledger.read() as connection, xlsx_workbook(path, FIELD) as book:
+    with ledger.read() as connection, xlsx_workbook(target.path, FIELD) as book:
         title = f"{name}外出招商台账（报送模板）"
         book.set_properties({"title": title, "author": "zs"})
         formats = Formats(book)
