@@ -262,13 +262,13 @@ _BREAK_AFTER = set(" ，。；：、）】」』,.;:)!?！？")
 
 def _break_at(text: str, fits: int) -> int:
     """Where to end a line of `text` of which `fits` characters fit: after the last punctuation mark or
-    space in the line's second half, else at the last place not inside a run of Latin letters or digits
-    (a code such as ZS203 or a number never splits), else where the line is full."""
-    half = fits // 2
-    for position in range(fits, half, -1):
+    space (unless the line would be left under a quarter full), else at the last place not inside a
+    run of Latin letters or digits (a code such as ZS203 or a number never splits), else where it is full.
+    Chinese has no spaces: the punctuation is where a reader expects a line to end."""
+    for position in range(fits, fits // 4, -1):
         if text[position - 1] in _BREAK_AFTER:
             return position
-    for position in range(fits, half, -1):
+    for position in range(fits, fits // 4, -1):
         before, after = text[position - 1], text[position] if position < len(text) else ""
         if not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum()):
             return position
