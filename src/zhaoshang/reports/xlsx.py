@@ -105,7 +105,6 @@ class _Styles:
 
     def __init__(self, formats: Formats):
         self.formats = formats
-        border = {"border": 1, "border_color": "#BFBFBF"}
         self.title = formats.get(bold=True, font_size=16, align="center", valign="vcenter")
         self.subtitle = formats.get(font_size=10, font_color="#595959", align="center", valign="vcenter")
         self.header = formats.get(
@@ -113,14 +112,22 @@ class _Styles:
             border=1, border_color="#808080",
         )  # fmt: skip
         self.note = formats.get(font_size=9, font_color="#595959")
-        self._border = border
+        self._made: dict[tuple, Any] = {}
 
     def of(self, value: Any, format: str, flag: str | None, bold: bool, wrapped: bool):
+        """The format of a data cell; None for plain text (the printed gridlines frame every cell, and
+        a cell without a format is the cheapest XlsxWriter writes: a city's sheet has two million)."""
         number_format = _NUMBER_FORMATS[format]
         if format in ("wan", "decimal") and _whole(value):
             number_format = _WHOLE_FORMAT
         text = number_format == _NUMBER_FORMATS["text"]
-        properties: dict[str, Any] = dict(self._border, valign="vcenter", num_format=number_format)
+        quoted = text and is_formula_like(value)
+        key = (number_format, flag, bold, text and wrapped, quoted)
+        if key in self._made:
+            return self._made[key]
+        properties: dict[str, Any] = {"valign": "vcenter"}
+        if not text:
+            properties["num_format"] = number_format
         if bold or flag in (HONOR, SHAME):
             properties["bold"] = True
         if flag is not None:
@@ -130,9 +137,11 @@ class _Styles:
                 properties |= {"pattern": 1, "bg_color": fill}
         if text and wrapped:
             properties["text_wrap"] = True
-        if text and is_formula_like(value):
+        if quoted:
             properties["quote_prefix"] = True
-        return self.formats.get(**properties)
+        plain = properties == {"valign": "vcenter"}
+        made = self._made[key] = None if plain else self.formats.get(**properties)
+        return made
 
 
 def _whole(value: Any) -> bool:
@@ -161,6 +170,7 @@ def _write_section(book: Workbook, sheet: Worksheet, bulletin: Bulletin, section
     if section.chart:
         _chart(book, sheet, layout, section.chart, anchor_row=layout.last_row + 2)
         last_printed += _CHART_ROWS + 2
+    sheet.hide_gridlines(0)  # the data cells have no borders: the gridlines show and print instead
     print_landscape(sheet, HEADER_ROW - 1, last_printed - 1, last_column)
 
 
@@ -185,7 +195,10 @@ def _write_rows(sheet: Worksheet, layout: _Layout, styles: _Styles) -> None:
             value = values[index]
             if formats:
                 format = formats.get(index, format)
-            style = styles.of(value, format, flags.get(index) if flags else None, bold, wrapped)
+            flag = flags.get(index) if flags else None
+            if value is None and flag is None and not bold:
+                continue  # an empty cell: nothing to write
+            style = styles.of(value, format, flag, bold, wrapped)
             if isinstance(value, str):
                 sheet.write_string(number - 1, position, fit_text(value), style)
             elif isinstance(
