@@ -84,7 +84,7 @@ def main() -> None:
         folder = Path(name)
         source, book = folder / "city.sqlite", folder / "projects.xlsx"
         started = time.perf_counter()
-        build(source, arguments.projects, 2000, 0)
+        build(source, arguments.projects, 2000, 1000)  # trips do not enter the project workbook
         with sqlite3.connect(source) as connection:
             connection.execute("UPDATE project SET status_reason = '资金未到位' WHERE status != 'active'")
         print(f"ledger: {arguments.projects} projects, built in {time.perf_counter() - started:.1f} s")

@@ -30,6 +30,7 @@ Trips (minimums: principal 7, deputy 14, head 5, head of 开发区 and 渠沟镇
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -526,14 +527,16 @@ def test_decimal_amounts_survive_exactly(ledger_path: Path):
 def test_notes_break_between_words_not_inside_them():
     from zhaoshang.reports.xlsx import _note_lines
 
-    note = "按（十一）要求，各责任单位主要负责同志每月外出招商不少于5天；渠沟镇、开发区主要负责同志不少于10天（ZS203）。"
+    note = (
+        "按（十一）要求，各责任单位主要负责同志每月外出招商不少于5天；渠沟镇、开发区主要负责同志不少于10天（ZS203）。"
+    )
     lines = _note_lines([note], 40)
     assert "".join(lines) == note  # nothing lost
     assert all(display_width(line) <= 40 for line in lines)
     # A line ends at punctuation where the line has one (Chinese has no spaces to break at) ...
     assert lines[0] == "按（十一）要求，" and lines[2].endswith("、")
     # ... and never inside a code or a number.
-    for before, after in zip(lines, lines[1:], strict=False):
+    for before, after in itertools.pairwise(lines):
         assert not (before[-1].isascii() and before[-1].isalnum() and after[0].isascii() and after[0].isalnum())
     assert _note_lines(["甲" * 30 + "ZS2031234567"], 72) == ["甲" * 30 + "ZS2031234567"]  # 60 + 12: fits
     long_code = _note_lines(["甲" * 18 + "ZS203 说明"], 40)
