@@ -109,7 +109,9 @@ _RESOLVERS = {
 }
 
 
-_LOOKED_UP = ("unit", "leader", "handler")  # resolved by a query: what `lookups` may remember
+# What `lookups` may remember: fields resolved by a query, and the pure parsers whose values repeat
+# down an imported sheet (a ledger's dates and channels).
+_LOOKED_UP = ("unit", "leader", "handler", "channel", *STAGES)
 
 
 def resolve_fields(

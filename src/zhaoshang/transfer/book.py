@@ -44,7 +44,6 @@ _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 # each search yields few distinct values, which a set keeps.
 _CELL_COLUMN = re.compile(rb' r="([A-Z]{1,4})[0-9]')
 _CELL_ROW = re.compile(rb' r="[A-Z]{1,4}([0-9]{1,8})"')
-_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"([0-9]{1,8})\"")
 _ODS_REPEAT = re.compile(rb"number-(?:columns|rows)-repeated=\"([0-9]+)\"")
 IMPORT_HINT = "导入的文件须是 Excel 工作簿（.xlsx、.xls）或 WPS/LibreOffice 表格（.ods）"
 
@@ -175,7 +174,7 @@ def _check_sheet_cells(path: Path, package: zipfile.ZipFile, member: zipfile.Zip
         letters = set(_CELL_COLUMN.findall(chunk))
         if letters:
             widest = max(widest, max(_column_number(text) for text in letters))
-        numbers = set(_CELL_ROW.findall(chunk)) | set(_ROW_REF.findall(chunk))
+        numbers = set(_CELL_ROW.findall(chunk))  # calamine places cells by their own references
         if numbers:
             highest = max(highest, max(int(number) for number in numbers))
         if cells > MAX_CELLS or max(highest, rows) > MAX_ROWS or widest * highest > MAX_CELLS:

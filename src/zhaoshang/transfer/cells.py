@@ -82,6 +82,9 @@ def amount_text(value: object, unit: str | None) -> str | None:
     A cell that writes its own unit (`1.2亿` in a 万元 column) keeps it; a bare number in a column
     without a unit means 万元, as everywhere in zs.
     """
+    if _is_number(value):  # a number cell: no unit of its own, no separators to check
+        number = number_text(value)
+        return number + unit if unit in ("亿", "元") else number
     if is_placeholder(value):
         return None
     text = cell_text(value)

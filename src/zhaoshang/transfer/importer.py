@@ -153,13 +153,7 @@ class _CellReader:
         return cell_text(value)
 
 
-def _typed(key: str, value: object, sheet: LedgerSheet, row: RowInput) -> str | None:
-    column = sheet.column(key)
-    assert column is not None  # the row's cells come from the sheet's own columns
-    return _CellReader(sheet).typed(key, column, value, row)
-
-
-def _status(cells: dict, sheet: LedgerSheet, row: RowInput) -> dict | None:
+def _status(cells: dict, sheet: LedgerSheet, row: RowInput, reader: _CellReader) -> dict | None:
     """Status, reason and termination date from the 状态, 原因 and 终止时间 columns."""
     status_column = sheet.column("status")
     if status_column is None:
@@ -168,7 +162,9 @@ def _status(cells: dict, sheet: LedgerSheet, row: RowInput) -> dict | None:
     try:
         status = read_status(cells.get("status"), status_column.label)
         reason = cell_text(cells.get("reason"))
-        terminated_on = _typed("terminated", cells.get("terminated"), sheet, row) if terminated_column else None
+        terminated_on = (
+            reader.typed("terminated", terminated_column, cells.get("terminated"), row) if terminated_column else None
+        )
         if status != "active":
             label = reason_column.label if reason_column else "原因"
             if reason is None:
@@ -202,38 +198,35 @@ class RowReader:
         self.unit = unit
         self.cells = _CellReader(sheet)
         self.columns = [
-            (key, column)
+            (key, column, "date" if key in DATE_FIELDS else "amount" if key in AMOUNT_FIELDS else "text")
             for key, column in sheet.header.fields.items()
             if key not in _STATUS_FIELDS and key != "local_investor" and FIELD_BY_KEY[key].imported
         ]
-        self.labels = {key: column.label for key, column in self.columns}
+        self.labels = {key: column.label for key, column, _ in self.columns}
         self.local = sheet.column("local_investor")
         # A unit's own sheet may leave its name out: every row is then the unit's.
         self.fill_unit = unit is not None and sheet.column("unit") is None
+        self.has_status = sheet.column("status") is not None
         if self.fill_unit:
             self.labels["unit"] = "报送单位（--unit）"
 
     def read(self, source: SheetRow) -> RowInput:
         row = RowInput(source.number, ProjectFields(), self.labels, None)  # the labels are shared: read only
         cells = source.cells
-        for key, value in cells.items():
-            if value.__class__ is str and len(value) > CELL_LIMIT:  # no spreadsheet writes it: a crafted file
-                label = self.sheet.header.fields[key].label
-                row.problems.append(
-                    Problem(
-                        source.number, f"{label}：有{len(value):,}个字，超过Excel单元格上限{CELL_LIMIT}字", None, key
-                    )
-                )
-                cells[key] = None
-                row.unreadable.add(key)
         fields = row.fields
         if self.fill_unit:
             fields.unit = self.unit
-        for key, column in self.columns:
-            if key in row.unreadable:
-                continue
+        for key, column, kind in self.columns:  # the hot loop of an import: plain text is read inline
+            value = cells.get(key)
             try:
-                text = self.cells.typed(key, column, cells.get(key), row)
+                if value is None:
+                    text = None
+                elif value.__class__ is str and len(value) > CELL_LIMIT:  # no spreadsheet writes it: a crafted file
+                    raise InputError(f"{column.label}：有{len(value):,}个字，超过Excel单元格上限{CELL_LIMIT}字")
+                elif kind == "text" and value.__class__ is str:
+                    text = value.strip() or None
+                else:
+                    text = self.cells.typed(key, column, value, row)
             except InputError as error:
                 row.problems.append(Problem(row.number, error.message, error.hint, key))
                 row.unreadable.add(key)
@@ -254,7 +247,7 @@ class RowReader:
             mention = f"{self.local.label}：{partner}"
             if mention not in (fields.note or ""):
                 fields.note = "；".join(text for text in (fields.note, mention) if text)
-        row.status = _status(cells, self.sheet, row) if self.sheet.column("status") else None
+        row.status = _status(cells, self.sheet, row, self.cells) if self.has_status else None
         return row
 
 
@@ -554,16 +547,26 @@ def apply_import(writer: Writer, reports: Sequence[ImportReport], progress: Prog
     """Write the planned rows, file by file in sheet order; new projects without a code get the next free ones."""
     planned = [row for report in reports for row in sorted(report.added + report.updated, key=lambda row: row.row)]
     codes = free_codes(writer.connection, reserved=[row.values["code"] for row in planned if row.values.get("code")])
-    for done, row in enumerate(planned, start=1):
+    # New projects go in as one statement run many times: the same columns for each (a column a row
+    # does not give is NULL, as it would be left out), ids in sheet order.
+    columns = list(dict.fromkeys(column for row in planned if row.project_id is None for column in row.values))
+    if "code" not in columns:
+        columns.append("code")
+    new = []
+    for row in planned:
         if row.project_id is None:
             row.code = row.values.get("code") or next(codes)
-            writer.insert("project", row.values | {"code": row.code})
-        else:
-            writer.update("project", {"id": row.project_id}, row.values)
-            row.code = row.values.get("code", row.code)
+            new.append({column: row.values.get(column) for column in columns} | {"code": row.code})
+            row.values = {}
+    writer.insert_many("project", new)
+    del new
+    updated = [row for row in planned if row.project_id is not None]
+    for done, row in enumerate(updated, start=1):
+        writer.update("project", {"id": row.project_id}, row.values)
+        row.code = row.values.get("code", row.code)
         row.values = {}  # written (and kept in the audit entry): not held twice
         if progress and done % PROGRESS_EVERY == 0:
-            progress("写入", done, len(planned))
+            progress("写入", done, len(updated))
 
 
 ERRORS_FIELD = "问题工作簿（--errors）"
