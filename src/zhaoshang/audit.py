@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -108,18 +108,15 @@ class Writer:
         self._record(table, None, after)
         return rowid
 
-    def insert_many(self, table: str, rows: list[dict]) -> None:
-        """Insert rows that all give the same columns, in order, as one statement run many times
-        (an import of 100,000 rows); each row is then read back as stored and recorded in order."""
-        if not rows:
-            return
-        columns = list(rows[0])
+    def insert_many(self, table: str, columns: list[str], rows: Iterable[dict]) -> None:
+        """Insert rows of the same `columns`, in order, as one statement run many times (an import of
+        100,000 rows; `rows` may be a generator); each row is then read back as stored and recorded."""
         driver = self.connection.connection.driver_connection
         assert driver is not None  # None only once the connection is closed or detached
         last = driver.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
         names = ", ".join(columns)
         params = ", ".join(f":{column}" for column in columns)
-        driver.executemany(f"INSERT INTO {table} ({names}) VALUES ({params})", [_plain(row) for row in rows])
+        driver.executemany(f"INSERT INTO {table} ({names}) VALUES ({params})", (_plain(row) for row in rows))
         # Under the write lock, rows inserted without a rowid of their own take the next ones in order.
         cursor = driver.execute(f"SELECT * FROM {table} WHERE rowid > ? ORDER BY rowid", (last,))
         stored = [column[0] for column in cursor.description]

@@ -109,9 +109,7 @@ _RESOLVERS = {
 }
 
 
-# What `lookups` may remember: fields resolved by a query, and the pure parsers whose values repeat
-# down an imported sheet (a ledger's dates and channels).
-_LOOKED_UP = ("unit", "leader", "handler", "channel", *STAGES)
+_LOOKED_UP = ("unit", "leader", "handler")  # resolved by a query: what `lookups` may remember
 
 
 def resolve_fields(

@@ -552,14 +552,16 @@ def apply_import(writer: Writer, reports: Sequence[ImportReport], progress: Prog
     columns = list(dict.fromkeys(column for row in planned if row.project_id is None for column in row.values))
     if "code" not in columns:
         columns.append("code")
-    new = []
-    for row in planned:
-        if row.project_id is None:
-            row.code = row.values.get("code") or next(codes)
-            new.append({column: row.values.get(column) for column in columns} | {"code": row.code})
-            row.values = {}
-    writer.insert_many("project", new)
-    del new
+
+    def new_rows():
+        for row in planned:
+            if row.project_id is None:
+                row.code = row.values.get("code") or next(codes)
+                values, row.values = row.values, {}  # written (and kept in the audit entry): not held twice
+                yield {column: values.get(column) for column in columns} | {"code": row.code}
+
+    if any(row.project_id is None for row in planned):
+        writer.insert_many("project", columns, new_rows())
     updated = [row for row in planned if row.project_id is not None]
     for done, row in enumerate(updated, start=1):
         writer.update("project", {"id": row.project_id}, row.values)
