@@ -108,9 +108,10 @@ class Writer:
         self._record(table, None, after)
         return rowid
 
-    def insert_many(self, table: str, columns: list[str], rows: Iterable[dict]) -> None:
+    def insert_many(self, table: str, columns: list[str], rows: Iterable[dict]) -> list[int]:
         """Insert rows of the same `columns`, in order, as one statement run many times (an import of
-        100,000 rows; `rows` may be a generator); each row is then read back as stored and recorded."""
+        100,000 rows; `rows` may be a generator); each row is then read back as stored and recorded.
+        Returns their rowids in order."""
         driver = self.connection.connection.driver_connection
         assert driver is not None  # None only once the connection is closed or detached
         last = driver.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
@@ -118,10 +119,14 @@ class Writer:
         params = ", ".join(f":{column}" for column in columns)
         driver.executemany(f"INSERT INTO {table} ({names}) VALUES ({params})", (_plain(row) for row in rows))
         # Under the write lock, rows inserted without a rowid of their own take the next ones in order.
-        cursor = driver.execute(f"SELECT * FROM {table} WHERE rowid > ? ORDER BY rowid", (last,))
+        cursor = driver.execute(f"SELECT rowid AS _rowid_, * FROM {table} WHERE rowid > ? ORDER BY rowid", (last,))
         stored = [column[0] for column in cursor.description]
+        rowids = []
         for values in cursor:
-            self._record(table, None, dict(zip(stored, values, strict=True)))
+            after = dict(zip(stored, values, strict=True))
+            rowids.append(after.pop("_rowid_"))
+            self._record(table, None, after)
+        return rowids
 
     def update(self, table: str, key: dict, values: dict) -> dict:
         """Update one row found by its key; returns the row after."""

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 REQUIRED = ("name", "unit", "amount")
 _STATUS_FIELDS = ("status", "reason", "terminated")
+_STATUS_COLUMNS = ("status", "status_reason", "terminated_on")
 # project column -> the field (and so the Chinese name) that sets it, to describe an update
 _COLUMN_FIELDS = {
     "code": "code",
@@ -549,20 +550,22 @@ def apply_import(writer: Writer, reports: Sequence[ImportReport], progress: Prog
     codes = free_codes(writer.connection, reserved=[row.values["code"] for row in planned if row.values.get("code")])
     # New projects go in as one statement run many times: the same columns for each (a column a row
     # does not give is NULL, as it would be left out), ids in sheet order.
-    columns = list(dict.fromkeys(column for row in planned if row.project_id is None for column in row.values))
+    added = [row for row in planned if row.project_id is None]
+    updated = [row for row in planned if row.project_id is not None]
+    columns = list(dict.fromkeys(column for row in added for column in row.values))
     if "code" not in columns:
         columns.append("code")
 
     def new_rows():
-        for row in planned:
-            if row.project_id is None:
-                row.code = row.values.get("code") or next(codes)
-                values, row.values = row.values, {}  # written (and kept in the audit entry): not held twice
-                yield {column: values.get(column) for column in columns} | {"code": row.code}
+        for row in added:
+            row.code = row.values.get("code") or next(codes)
+            values = row.values
+            # Written (and kept in the audit entry): only the status stays, for what follows the insert.
+            row.values = {key: values[key] for key in _STATUS_COLUMNS if key in values}
+            yield {column: values.get(column) for column in columns} | {"code": row.code}
 
-    if any(row.project_id is None for row in planned):
-        writer.insert_many("project", columns, new_rows())
-    updated = [row for row in planned if row.project_id is not None]
+    for row, project_id in zip(added, writer.insert_many("project", columns, new_rows()), strict=True):
+        row.project_id = project_id
     for done, row in enumerate(updated, start=1):
         writer.update("project", {"id": row.project_id}, row.values)
         row.code = row.values.get("code", row.code)
