@@ -2,7 +2,7 @@
 
 One module per command group; `app` (in `app.py`) holds the global options and turns the
 core's errors into exit codes, `render.py` the output helpers shared by every group. Heavy
-imports (SQLAlchemy through the core, openpyxl, rich) happen inside the commands, so that
+imports (SQLAlchemy through the core, XlsxWriter, python-calamine, rich) happen inside the commands, so that
 `zs --help` stays fast.
 """
 
