@@ -99,6 +99,22 @@ def test_a_ledger_that_holds_projects_is_not_overwritten(moved, zs: Zs):
     assert dump(zs.db) == before
 
 
+def test_a_workbook_whose_rows_do_not_agree_is_refused(moved, tmp_path: Path):
+    _, _, book = moved
+    edited = tmp_path / "改过的.xlsx"
+    workbook = load_workbook(book)
+    contents = {row[1].value: row[0].value for row in workbook["目录"].iter_rows(min_row=2) if row[1].value}
+    projects = workbook[contents["project"]]
+    unit_column = next(cell.column for cell in projects[2] if cell.value == "unit_id")
+    projects.cell(3, unit_column).value = 9999  # a unit that is not in the workbook
+    workbook.save(edited)
+    target = Zs(tmp_path / "new.sqlite")
+    target.ok("init")
+    before = dump(target.db)
+    assert_rejected(target("import", "ledger", str(edited)), "的数据互不相符", "FOREIGN KEY")
+    assert dump(target.db) == before
+
+
 def test_a_workbook_that_is_no_ledger_is_refused(zs: Zs, tmp_path: Path):
     book = tmp_path / "projects.xlsx"
     zs.ok("export", "projects", str(book))

@@ -17,6 +17,7 @@ The old history stays in the old file only: to move a ledger and keep its histor
 from __future__ import annotations
 
 import math
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -230,11 +231,13 @@ def import_ledger(ledger: Ledger, actor: str, path: str | Path) -> LedgerImport:
         from sqlalchemy.exc import IntegrityError
 
         for table in tables:
+            rows = data[table.name]
             try:
-                for row in data[table.name]:
-                    writer.insert(table.name, row)
-            except IntegrityError as error:
-                detail = str(error.orig).splitlines()[0] if error.orig else str(error)
+                if rows:
+                    writer.insert_many(table.name, list(rows[0]), rows)
+            except (IntegrityError, sqlite3.IntegrityError) as error:
+                cause = getattr(error, "orig", None) or error
+                detail = str(cause).splitlines()[0]
                 raise _refuse(path, f"工作表「{table_label(table.name)}」的数据互不相符（{detail}）") from None
             result.rows[table.name] = len(data[table.name])
     return result
