@@ -99,7 +99,7 @@ def import_projects_command(
         progress.close()
     for report in reports:
         _echo_sheet(report)
-    added = sum(len(report.added) for report in reports)
+    added = sum(report.new_projects for report in reports)
     updated = [row for report in reports for row in report.updated]
     unchanged = sum(report.unchanged for report in reports)
     several = len(reports) > 1

@@ -120,6 +120,11 @@ class ImportReport:
     updated: list[PlannedRow] = field(default_factory=list)
     unchanged: int = 0
     dry_run: bool = False
+    added_count: int | None = None  # once written, the added rows are let go and only counted
+
+    @property
+    def new_projects(self) -> int:
+        return len(self.added) if self.added_count is None else self.added_count
 
 
 # --- reading a row's cells ----------------------------------------------------------------
@@ -572,6 +577,8 @@ def apply_import(writer: Writer, reports: Sequence[ImportReport], progress: Prog
         row.values = {}  # written (and kept in the audit entry): not held twice
         if progress and done % PROGRESS_EVERY == 0:
             progress("写入", done, len(updated))
+    for report in reports:  # the audit entry is yet to be written: what is done is let go
+        report.added_count, report.added = len(report.added), []
 
 
 ERRORS_FIELD = "问题工作簿（--errors）"
