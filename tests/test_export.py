@@ -191,3 +191,28 @@ def test_the_help_does_not_import_openpyxl():
     code = "import sys, zhaoshang.cli; print('openpyxl' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_exported_ledger_has_number_formats_a_frozen_header_and_a_print_setup(zs, tmp_path):
+    zs.ok("project", "add", "甲项目", "--unit", "开发区", "--amount", "12345.6", "--signed", "2024-03-01")
+    zs.ok("project", "add", "乙项目", "--unit", "开发区", "--amount", "1亿")
+    book = tmp_path / "台账.xlsx"
+    zs.ok("export", "projects", str(book))
+    sheet = load_workbook(book)[SHEET_TITLE]
+    header = [cell.value for cell in sheet[2]]
+    first, second = (dict(zip(header, sheet[row], strict=False)) for row in (3, 4))
+    assert first["总投资（万元）"].number_format == "#,##0.####" and first["总投资（万元）"].value == 12345.6
+    assert second["总投资（万元）"].number_format == "#,##0" and second["总投资（万元）"].value == 10000
+    assert first["签约时间"].number_format == "yyyy-mm-dd"
+    assert sheet.freeze_panes == "D3" and sheet.auto_filter.ref == "A2:V4"
+    assert sheet.print_title_rows == "$2:$2" and sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (book.stat().st_mode & 0o777) == (0o666 & ~_umask())
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -30,6 +30,7 @@ Trips (minimums: principal 7, deputy 14, head 5, head of 开发区 and 渠沟镇
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -49,7 +50,7 @@ from zhaoshang.services.projects import set_status
 MADE_ON = date(2024, 11, 5)
 HYPERLINK = '=HYPERLINK("http://x","y")'
 SHEETS = ["总体进度", "单位排名", "项目台账", "外出招商", "预警"]
-RED_FONT = "009C0006"
+RED_FONT = "9C0006"  # the colour without its alpha byte (openpyxl writes 00, XlsxWriter FF)
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +147,8 @@ def _by(rows: list[dict], key: str, value) -> dict:
 
 
 def _font(cell) -> str | None:
-    return cell.font.color.rgb if cell.font.color is not None else None
+    colour = cell.font.color
+    return colour.rgb[-6:] if colour is not None and isinstance(colour.rgb, str) else None  # a theme colour: None
 
 
 def _header(sheet) -> list[str]:
@@ -392,7 +394,8 @@ def test_number_formats_and_red_failures(workbook):
     assert projects["P4"]["总投资（万元）"].number_format == "#,##0.####"
     assert projects["P3"]["签约"].number_format == "yyyy-mm-dd"
     assert (
-        projects["P2"]["专人"].fill.fgColor.rgb == "00FFC7CE" and projects["P1"]["专人"].fill.fgColor.rgb != "00FFC7CE"
+        projects["P2"]["专人"].fill.fgColor.rgb[-6:] == "FFC7CE"
+        and projects["P1"]["专人"].fill.fgColor.rgb[-6:] != "FFC7CE"
     )
     assert _font(projects["P8"]["状态"]) == RED_FONT  # stalled
     trips = {row["姓名"].value: row for row in _data(workbook["外出招商"])}
@@ -407,7 +410,8 @@ def test_frozen_headers_print_setup_and_widths(workbook):
         assert sheet.freeze_panes in ("B4", "C4")
         assert sheet.print_title_rows == "$3:$3"
         assert sheet.page_setup.orientation == "landscape"
-        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        # one page wide: fitToWidth absent means 1 (the OOXML default, which XlsxWriter leaves out)
+        assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
     # The print area is the table and its notes: 3 rows above, 20 rules (ZS305 and ZS401 in two rows each),
     # a blank row, 3 note lines; long text overflowing to the right does not shrink the page.
@@ -518,3 +522,22 @@ def test_decimal_amounts_survive_exactly(ledger_path: Path):
         rows = build_bulletin(connection, month_period("2024-10"), MADE_ON).section("projects").to_json()
     ledger.close()
     assert next(row["amount"] for row in rows if row["code"] == "P4") == Decimal("15000.5")
+
+
+def test_notes_break_between_words_not_inside_them():
+    from zhaoshang.reports.xlsx import _note_lines
+
+    note = (
+        "按（十一）要求，各责任单位主要负责同志每月外出招商不少于5天；渠沟镇、开发区主要负责同志不少于10天（ZS203）。"
+    )
+    lines = _note_lines([note], 40)
+    assert "".join(lines) == note  # nothing lost
+    assert all(display_width(line) <= 40 for line in lines)
+    # A line ends at punctuation where the line has one (Chinese has no spaces to break at) ...
+    assert lines[0] == "按（十一）要求，" and lines[2].endswith("、")
+    # ... and never inside a code or a number.
+    for before, after in itertools.pairwise(lines):
+        assert not (before[-1].isascii() and before[-1].isalnum() and after[0].isascii() and after[0].isalnum())
+    assert _note_lines(["甲" * 30 + "ZS2031234567"], 72) == ["甲" * 30 + "ZS2031234567"]  # 60 + 12: fits
+    long_code = _note_lines(["甲" * 18 + "ZS203 说明"], 40)
+    assert long_code[0].endswith("甲") and long_code[1].startswith("ZS203")

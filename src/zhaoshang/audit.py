@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -68,7 +68,10 @@ class Writer:
     def __init__(self, connection: Connection, subject: str | None = None):
         self.connection = connection
         self.subject = subject  # what the entry is about (a project's code), for `zs audit log`
-        self.changes: list[dict] = []
+        # The changes as the canonical JSON of their list (UTF-8), each encoded when it is made: an
+        # import of 100,000 rows holds one buffer rather than 100,000 dicts of a row before and after.
+        self.changes = bytearray(b"[")
+        self.change_count = 0
 
     def _one(self, sql: str, params: dict) -> dict | None:
         """One row as a dict, through the driver's own cursor: an import writes thousands of rows,
@@ -90,7 +93,11 @@ class Writer:
         row = after if after is not None else before
         assert row is not None  # a change has a row before it, after it, or both
         key = _key_of(table, row)
-        self.changes.append({"table": table, "key": key, "before": before, "after": after})
+        change = {"table": table, "key": key, "before": before, "after": after}
+        if self.change_count:
+            self.changes += b","
+        self.changes += canonical_json(change).encode("utf-8")
+        self.change_count += 1
 
     def insert(self, table: str, values: dict) -> int:
         """Insert a row; returns its rowid (its `id` where it has one)."""
@@ -104,6 +111,26 @@ class Writer:
         rowid = after.pop("_rowid_")
         self._record(table, None, after)
         return rowid
+
+    def insert_many(self, table: str, columns: list[str], rows: Iterable[dict]) -> list[int]:
+        """Insert rows of the same `columns`, in order, as one statement run many times (an import of
+        100,000 rows; `rows` may be a generator); each row is then read back as stored and recorded.
+        Returns their rowids in order."""
+        driver = self.connection.connection.driver_connection
+        assert driver is not None  # None only once the connection is closed or detached
+        last = driver.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
+        names = ", ".join(columns)
+        params = ", ".join(f":{column}" for column in columns)
+        driver.executemany(f"INSERT INTO {table} ({names}) VALUES ({params})", (_plain(row) for row in rows))
+        # Under the write lock, rows inserted without a rowid of their own take the next ones in order.
+        cursor = driver.execute(f"SELECT rowid AS _rowid_, * FROM {table} WHERE rowid > ? ORDER BY rowid", (last,))
+        stored = [column[0] for column in cursor.description]
+        rowids = []
+        for values in cursor:
+            after = dict(zip(stored, values, strict=True))
+            rowids.append(after.pop("_rowid_"))
+            self._record(table, None, after)
+        return rowids
 
     def update(self, table: str, key: dict, values: dict) -> dict:
         """Update one row found by its key; returns the row after."""
@@ -130,24 +157,37 @@ class Writer:
 
     def finish(self, actor: str, action: str, at: datetime) -> None:
         """Append the audit entry of this transaction (nothing if nothing changed)."""
-        if not self.changes:
+        if not self.change_count:
             return
         last = self.connection.exec_driver_sql("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").first()
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-        entry = {
-            "seq": seq,
-            "at": at.isoformat(timespec="seconds"),
-            "actor": actor,
-            "action": action,
-            "subject": self.subject,
-            "changes": self.changes,
-        }
-        digest = entry_hash(prev_hash, entry | {"prev_hash": prev_hash})
+        entry = {"seq": seq, "at": at.isoformat(timespec="seconds"), "actor": actor, "action": action}
+        entry |= {"subject": self.subject, "prev_hash": prev_hash}
+        # canonical_json of the list is its items' canonical JSON joined by commas; SQLite turns the
+        # UTF-8 bytes into the TEXT column itself, so no second copy is made as a Python str.
+        self.changes += b"]"
+        changes, self.changes, self.change_count = self.changes, bytearray(b"["), 0
+        digest = _chained_hash(prev_hash, entry, changes)
         self.connection.exec_driver_sql(
             "INSERT INTO audit_log (seq, at, actor, action, subject, changes, prev_hash, hash) "
-            "VALUES (:seq, :at, :actor, :action, :subject, :changes, :prev_hash, :hash)",
-            entry | {"changes": canonical_json(self.changes), "prev_hash": prev_hash, "hash": digest},
+            "VALUES (:seq, :at, :actor, :action, :subject, CAST(:changes AS TEXT), :prev_hash, :hash)",
+            entry | {"changes": changes, "hash": digest},
         )
+
+
+_CHANGES_SLOT = '"changes":0'
+
+
+def _chained_hash(prev_hash: str, entry: dict, changes: bytes | bytearray) -> str:
+    """entry_hash(prev_hash, entry with `changes`), given the changes already as canonical JSON (UTF-8).
+
+    The slot is found as the key outside any string: inside one its quotes would be escaped."""
+    before, slot, after = canonical_json(entry | {"changes": 0}).partition(_CHANGES_SLOT)
+    assert slot, "the entry has a changes key"
+    digest = hashlib.sha256((prev_hash + before + '"changes":').encode("utf-8"))
+    digest.update(changes)
+    digest.update(after.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _plain(values: dict) -> dict:

@@ -2,7 +2,7 @@
 
 One module per command group; `app` (in `app.py`) holds the global options and turns the
 core's errors into exit codes, `render.py` the output helpers shared by every group. Heavy
-imports (SQLAlchemy through the core, openpyxl, rich) happen inside the commands, so that
+imports (SQLAlchemy through the core, XlsxWriter, python-calamine, rich) happen inside the commands, so that
 `zs --help` stays fast.
 """
 
@@ -25,6 +25,7 @@ app.add_typer(checks.check_app, name="check")
 app.add_typer(reports.report_app, name="report")
 app.add_typer(transfer.import_app, name="import")
 app.add_typer(transfer.export_app, name="export")
+app.add_typer(transfer.template_app, name="template")
 app.add_typer(ledger.audit_app, name="audit")
 app.add_typer(ledger.db_app, name="db")
 

@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "trip.edit": "修改外出招商",
     "trip.delete": "删除外出招商",
     "project.import": "导入项目",  # issue 6
+    "trip.import": "导入外出招商",  # issue 13
+    "ledger.import": "整本导入账本",
     "target.set": "设定目标",  # issue 4
     "target.copy": "复制年度目标",
     "indicator.set": "登记统计指标",

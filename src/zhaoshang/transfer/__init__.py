@@ -1,7 +1,9 @@
 """Excel ledgers (台账): reading the workbooks bureaus keep, and writing the ledger back in the same layout.
 
-`headers` knows the usual Chinese column names and finds the header row; `reader` streams a sheet
-(openpyxl read-only mode); `cells` turns cell values into what `zs project add` accepts;
-`importer` validates and writes in one transaction; `exporter` writes the workbook.
-openpyxl is imported only by these modules.
+`book` opens a workbook safely (.xlsx, .xls, .ods; python-calamine behind a package check);
+`headers` knows the usual Chinese column names and finds the header row; `reader` reads a sheet's
+rows; `cells` turns cell values into what `zs project add` accepts; `importer` validates and
+writes in one transaction, `errorbook` marks a refused workbook's problems; `exporter`, `template`,
+`trips` and `ledgerbook` write workbooks (XlsxWriter, through `zhaoshang.sheets`). The reader and
+the writer are imported only inside the commands that need them.
 """

@@ -21,6 +21,7 @@ _YEARS = range(1980, 2101)  # a serial number or yyyymm outside these years is n
 
 _BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _MONTH_ONLY = re.compile(r"^(?P<y>\d{4})(?:(?:[-/.]|年)(?P<m>\d{1,2})月?|(?P<mm>\d{2}))$")
+_TIME_OF_DAY = re.compile(r"(?:[ T]+|(?<=日))\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _COMPACT_DAY = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 
 STATUS_WORDS = {
@@ -80,6 +81,9 @@ def amount_text(value: object, unit: str | None) -> str | None:
     A cell that writes its own unit (`1.2亿` in a 万元 column) keeps it; a bare number in a column
     without a unit means 万元, as everywhere in zs.
     """
+    if _is_number(value):  # a number cell: no unit of its own, no separators to check
+        number = number_text(value)
+        return number + unit if unit in ("亿", "元") else number
     if is_placeholder(value):
         return None
     text = cell_text(value)
@@ -120,13 +124,16 @@ def read_date(value: object, label: str, epoch: date = WINDOWS_EPOCH) -> tuple[d
     if is_placeholder(value):
         return None, False
     if isinstance(value, datetime):
-        return value.date(), False
+        value = value.date()
     if isinstance(value, date):
+        if value.year not in _YEARS:  # a serial of −5 or 1 in a date cell: 1899, 1900
+            raise _invalid_date(label, value.isoformat())
         return value, False
     if _is_number(value):
         return _from_number(value, label, value, epoch)
     raw = str(value).strip()
-    text = normalize_text(raw).split(" ")[0]  # `2024-03-01 00:00:00` typed as text
+    # A date-time typed as text (`2024-08-30 00:00:00`, `2024/08/30 00:00`, `2024-08-30T00:00`): its day.
+    text = _TIME_OF_DAY.sub("", normalize_text(raw)).strip()
     if text.isdigit():
         return _from_number(int(text), label, raw, epoch)
     month = _MONTH_ONLY.match(text)
@@ -136,7 +143,7 @@ def read_date(value: object, label: str, epoch: date = WINDOWS_EPOCH) -> tuple[d
             return date(int(month["y"]), number, 1), True
         raise _invalid_date(label, raw)
     try:
-        return parse_date(raw, label), False
+        return parse_date(text, label), False
     except InputError as error:
         raise InputError(error.message, DATE_HINT) from None
 
