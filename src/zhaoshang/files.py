@@ -20,14 +20,19 @@ from pathlib import Path
 from zhaoshang.errors import InputError
 
 
-def output_path(path: str | Path, field: str, example: str, force: bool = False, suffix: str = ".xlsx") -> Path:
+def output_path(
+    path: str | Path, field: str, example: str, force: bool = False, suffix: str | tuple[str, ...] = ".xlsx"
+) -> Path:
     """The path of a new output file, refused (in Chinese, naming `field`) where no file should be written.
 
-    `example` is a command line that writes such a file, for the hints."""
+    `example` is a command line that writes such a file, for the hints; `suffix` the file name's
+    ending (the first of several is the one suggested)."""
     path = Path(path)
+    suffixes = (suffix,) if isinstance(suffix, str) else suffix
+    suffix = suffixes[0]
     if not str(path).strip() or path.name in ("", ".", ".."):
         raise InputError(f"{field}：'{path}' 不是文件名", f"例如：{example}")
-    if path.suffix.lower() != suffix:
+    if path.suffix.lower() not in suffixes:
         raise InputError(f"{field}：'{path.name}' 不是 {suffix} 文件名", f"例如：{example}")
     try:
         status = path.stat()

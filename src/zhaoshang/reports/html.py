@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from zhaoshang.errors import InputError
+from zhaoshang.files import atomic_output, output_path
 from zhaoshang.reports.model import BAD, Bulletin, Chart, Row, Section, display_text, json_default, json_value
 
 FIELD = "网页通报（--html）"
@@ -87,41 +85,15 @@ details > summary { cursor: pointer; margin: 8px 0; }
 
 def check_output(path: str | Path, force: bool = False) -> Path:
     """The page's path: an .html in a folder that exists, not an existing file unless forced."""
-    path = Path(path)
-    hint = "例如：--html 2024年10月通报.html"
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise InputError(f"{FIELD}：'{path.name}' 不是 .html 文件名", hint)
-    if path.is_dir():
-        raise InputError(f"{FIELD}：'{path}' 是一个文件夹", hint)
-    if path.exists() and not force:
-        raise InputError(f"{FIELD}：文件已存在，不会覆盖：{path}", "换一个文件名，或加 --force 覆盖")
-    if not path.parent.exists():
-        raise InputError(f"{FIELD}：文件夹不存在：{path.parent}", "先建好文件夹，或换一个路径")
-    return path
+    return output_path(path, FIELD, "--html 2024年10月通报.html", force, suffix=(".html", ".htm"))
 
 
 def write_html(bulletin: Bulletin, path: str | Path, force: bool = False) -> Path:
     """Write the bulletin's page at `path`, atomically: a failure leaves no file and no half page."""
     path = check_output(path, force)
-    _write_atomically(path, lambda out: out.writelines(page(bulletin)))
+    with atomic_output(path, FIELD) as temporary, temporary.open("w", encoding="utf-8", newline="\n") as out:
+        out.writelines(page(bulletin))
     return path
-
-
-def _write_atomically(path: Path, write) -> None:
-    """Write through a temporary file beside `path`, renamed over it when complete; the file gets
-    the permissions a new file gets (the umask's), not the temporary file's 0600.
-    (A private copy until the shared helper for output files lands: see zhaoshang.files.)"""
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as out:
-            write(out)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # --- the page --------------------------------------------------------------------------------
