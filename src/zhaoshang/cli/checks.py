@@ -10,6 +10,7 @@ import typer
 
 from zhaoshang.cli.app import ZsTyper, open_ledger
 from zhaoshang.cli.render import (
+    AS_RECORDED_HELP,
     FORMAT_HELP,
     WIDE_HELP,
     check_format,
@@ -96,19 +97,26 @@ def check_quotas(
         help="表格只输出未通过的项和无数据（未判定）的约束性项；全部通过时什么也不输出（供 cron 发邮件）。--format json 不受影响，总是输出完整结果",
     ),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
+    as_recorded: str | None = typer.Option(None, "--as-recorded", help=AS_RECORDED_HELP),
 ) -> None:
     """对照意见检查考核指标。退出码：0 通过，1 有约束性指标未通过，2 输入有误。"""
     from zhaoshang.parsing import parse_date
+    from zhaoshang.replay import ledger_at
     from zhaoshang.rules import REGISTRY, run_checks
     from zhaoshang.rules.results import SEVERITY_LABELS, progress_text
 
     check_format(format)
-    as_of_date = parse_date(as_of, "检查日期（--as-of）") if as_of else date.today()
+    as_of_date = parse_date(as_of, "检查日期（--as-of）") if as_of else None
     REGISTRY.select(select, ignore)  # a bad code is exit 2 before the ledger is opened
-    with open_ledger(ctx).read() as connection:
+    with ledger_at(open_ledger(ctx), as_recorded) as (connection, state):
+        # Rebuilt as recorded, the check is judged on the day of that entry unless told otherwise.
+        as_of_date = as_of_date or (state.on if as_recorded and state.on else date.today())
         report = run_checks(connection, as_of_date, select, ignore)
     if format == "json":  # a stable interface: one whole object, whatever -q says
-        _emit_report_json(report.to_json())
+        data = report.to_json() | {"ledger": state.to_json()}
+        if as_recorded is not None:
+            data["as_recorded"] = state.entries
+        _emit_report_json(data)
     elif quiet:
         shown = [result for result in report.results if not result.passed or _unjudged_error(result)]
         for result in _failures_first(shown):

@@ -58,18 +58,47 @@ def audit_log(
     )
 
 
+@audit_app.command("head")
+def audit_head(ctx: typer.Context, format: str = typer.Option("table", "--format", help=FORMAT_HELP)) -> None:
+    """账本当前的链头：最后一条审计记录的序号和哈希。发出去（邮件、打印）留存，日后可证明历史未被改写。"""
+    from zhaoshang.replay import current_state
+
+    check_format(format)
+    with open_ledger(ctx).read() as connection:
+        state = current_state(connection)
+    if format == "json":
+        emit_json({"entries": state.entries, "head": state.head})
+        return
+    typer.echo(f"第{state.entries}条记录（{state.at or '—'}）链头哈希 {state.head}")
+
+
 @audit_app.command("verify")
-def audit_verify(ctx: typer.Context) -> None:
-    """重新核对审计日志的哈希链，以及每一行数据是否与审计记录相符。"""
+def audit_verify(
+    ctx: typer.Context,
+    head: str | None = typer.Option(None, "--head", help="另核对历史仍经过这个链头（zs audit head 的哈希）"),
+) -> None:
+    """重新核对审计日志的哈希链，以及每一行数据是否与审计记录相符；--head 另核对历史仍经过留存的链头。"""
     from zhaoshang.audit import verify
+    from zhaoshang.replay import check_head
 
     with open_ledger(ctx).read() as connection:
         result = verify(connection)
+        through = check_head(connection, head) if head is not None else None
     if not result.ok:
         typer.echo(f"审计核对未通过：{result.problem}", err=True)
         typer.echo("提示：有人绕过 zs 改动了账本；用 zs audit log 查看记录，并用备份核对", err=True)
         raise typer.Exit(1)
+    if through is not None and not through.ok:
+        typer.echo(
+            f"审计核对未通过：账本的历史不再经过链头 {through.head}："
+            f"历史已被改写、截断，或账本被换成了更早的副本（现有{result.entries}条记录）",
+            err=True,
+        )
+        typer.echo("提示：用留存的备份（zs db backup）和通报核对，找出改动发生在哪一条之前", err=True)
+        raise typer.Exit(1)
     typer.echo(f"审计核对通过：{result.entries} 条记录，链头哈希 {result.head_hash}")
+    if through is not None and through.found is not None:
+        typer.echo(f"历史经过留存的链头：第{through.found.entries}条记录（{through.found.at}）")
 
 
 @db_app.command("backup")

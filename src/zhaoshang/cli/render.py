@@ -23,6 +23,9 @@ from typing import Any, NamedTuple
 import typer
 
 FORMAT_HELP = "输出格式：table 或 json"
+AS_RECORDED_HELP = (
+    "按账本在某条审计记录之后的状态重制：条目序号（120 或 '#120'）、哈希前缀（至少8位）或日期时间（2024-03-31 18:00）"
+)
 WIDE_HELP = "显示全部列，不因终端太窄而省略（行可能比终端宽）"
 PIPE_WIDTH = 200  # piped output (cron mail, `| less`) without COLUMNS: a wide page rather than 80 columns
 SHORT_TEXT = 14  # display columns of a text kept whole: a unit's or a person's name (seven characters)
