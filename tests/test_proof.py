@@ -161,3 +161,24 @@ def test_verify_head_catches_an_older_backup_put_in_place(year: Zs, tmp_path):
 
 def test_verify_head_refuses_what_is_not_a_hash(year: Zs):
     assert_rejected(year("audit", "verify", "--head", "1234"), "--head", "'1234'")
+
+
+def test_an_upgraded_ledger_rebuilds_as_it_is(tmp_path):
+    """The upgrade writes what it creates into its audit entry: replaying the log gives the ledger as it is."""
+    from test_migrations import _ledger_at
+
+    db = tmp_path / "v2.sqlite"
+    old = _ledger_at(db, "0002")
+    with old.write("老版本", "init") as writer:
+        zone = writer.insert("unit", {"name": "开发区", "kind": "zone"})
+        writer.insert("target", {"year": 2024, "metric": "ZS203", "unit_id": None, "value": "5"})
+        writer.insert("person", {"name": "张三", "unit_id": zone, "role": "head", "since": "2024-01-01"})
+        writer.insert("project", {"code": "P1", "name": "项目1", "unit_id": zone, "amount": 200_000_000,
+                                  "signed_on": "2024-01-10", "status": "stalled", "status_reason": "资金"})  # fmt: skip
+    old.close()
+    zs = Zs(db)
+    now = _quotas(zs, "--as-of", "2024-03-31")
+    again = _quotas(zs, "--as-of", "2024-03-31", "--as-recorded", str(now["ledger"]["entries"]))
+    assert again.pop("as_recorded") == now["ledger"]["entries"]
+    assert again == now
+    assert any(result["code"] == "ZS203" and result["subject"] == "张三" for result in now["results"])

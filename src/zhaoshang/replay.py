@@ -10,8 +10,8 @@ and hash of the last entry, and the version of zs that made it), so it can be ma
     with recorded_state(ledger, state) as replayed:  # a read connection on the rebuilt ledger
         run_checks(replayed, state.as_of)
 
-The rebuilt ledger lives in memory in SQLite whatever the ledger's own backend: replay is
-SQLite-specific on purpose (INSERT OR REPLACE), and kept here.
+The rebuilt ledger lives in memory in SQLite whatever the ledger's own backend; what is
+SQLite-specific about it (sqlite_master, the driver's executemany) is kept here.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from zhaoshang import __version__
-from zhaoshang.audit import GENESIS_HASH, key_columns
+from zhaoshang.audit import GENESIS_HASH
 from zhaoshang.errors import InputError
 from zhaoshang.parsing import normalize_text, parse_date
 
@@ -141,7 +142,7 @@ def _parse_moment(text: str, ref: str, field: str) -> datetime:
 
 
 def _empty_ledger_engine():
-    """An in-memory SQLite database with the head schema; one connection that stays open."""
+    """An in-memory SQLite database with the head schema's tables; one connection that stays open."""
     from sqlalchemy import create_engine
     from sqlalchemy.pool import StaticPool
 
@@ -152,46 +153,34 @@ def _empty_ledger_engine():
     return engine
 
 
-class _Replayer:
-    """Writes the rows of audit entries into the rebuilt ledger, through the driver's cursor.
+def _latest_rows(source: Connection, entries: int, columns_by_table: dict[str, list[str]]) -> dict[str, list[tuple]]:
+    """Per table, the rows as the entries 1…`entries` leave them, as tuples of the table's columns.
 
-    Consecutive rows of one table with the same columns go in one executemany: an import of
-    100,000 projects is one entry with 100,000 inserts."""
-
-    def __init__(self, cursor, columns_by_table: dict[str, list[str]]):
-        self.cursor = cursor
-        self.columns_by_table = columns_by_table
-        self.pending_sql: str | None = None
-        self.pending: list[tuple] = []
-
-    def _queue(self, sql: str, values: tuple) -> None:
-        if sql != self.pending_sql:
-            self.flush()
-            self.pending_sql = sql
-        self.pending.append(values)
-
-    def flush(self) -> None:
-        if self.pending_sql is not None and self.pending:
-            self.cursor.executemany(self.pending_sql, self.pending)
-        self.pending_sql, self.pending = None, []
-
-    def apply(self, change: dict) -> None:
-        table = change["table"]
-        known = self.columns_by_table.get(table)
-        if known is None:
-            return  # a table a later version dropped: nothing reads it any more
-        after = change["after"]
-        if after is None:
-            keys = key_columns(table)
-            where = " AND ".join(f"{column} = ?" for column in keys)
-            key = change["key"] if len(keys) > 1 else [change["key"]]
-            self._queue(f"DELETE FROM {table} WHERE {where}", tuple(key))
-            return
-        # A column added by a later migration is absent from older entries: it stays empty, as
-        # `audit verify` expects; a column a later migration removed is left out.
-        columns = [column for column in after if column in known]
-        sql = f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        self._queue(sql, tuple(after[column] for column in columns))
+    Read newest first: the first change met for a row is its last, so each row is decoded into a
+    tuple once and a row deleted at the end is never written. A column added by a later migration
+    is absent from older entries and stays empty, as `audit verify` expects; a column a later
+    migration removed, or a table it dropped, is left out."""
+    seen: set[tuple] = set()
+    rows: dict[str, list[tuple]] = {table: [] for table in columns_by_table}
+    # itemgetter picks a row's values in C; an older entry lacking a later column takes the slow way.
+    getters = {table: itemgetter(*columns) for table, columns in columns_by_table.items()}
+    for (changes,) in source.exec_driver_sql(
+        "SELECT changes FROM audit_log WHERE seq <= :seq ORDER BY seq DESC", {"seq": entries}
+    ):
+        for change in reversed(json.loads(changes)):
+            table, key = change["table"], change["key"]
+            marker = (table, tuple(key) if isinstance(key, list) else key)
+            if marker in seen:
+                continue
+            seen.add(marker)
+            after = change["after"]
+            if after is None or table not in rows:
+                continue
+            try:
+                rows[table].append(getters[table](after))
+            except KeyError:
+                rows[table].append(tuple(after.get(column) for column in columns_by_table[table]))
+    return rows
 
 
 @contextmanager
@@ -202,19 +191,23 @@ def recorded_state(ledger: Ledger, state: LedgerState) -> Iterator[Connection]:
     from zhaoshang.models import metadata
 
     columns_by_table = {name: [column.name for column in metadata.tables[name].columns] for name in AUDITED_TABLES}
+    with ledger.read() as source:
+        rows = _latest_rows(source, state.entries, columns_by_table)
     engine = _empty_ledger_engine()
     try:
         with engine.connect() as target:
             driver = target.connection.driver_connection
             assert driver is not None  # an open connection has its driver's
-            replayer = _Replayer(driver.cursor(), columns_by_table)
-            with ledger.read() as source:
-                for (changes,) in source.exec_driver_sql(
-                    "SELECT changes FROM audit_log WHERE seq <= :seq ORDER BY seq", {"seq": state.entries}
-                ):
-                    for change in json.loads(changes):
-                        replayer.apply(change)
-            replayer.flush()
+            # No secondary index: built after the rows they cost more than the one run of the rules
+            # they serve saves (the rules scan the year's rows); unique constraints stay.
+            for (name,) in driver.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            ).fetchall():
+                driver.execute(f"DROP INDEX {name}")
+            for table, columns in columns_by_table.items():
+                if rows[table]:
+                    marks = ", ".join("?" * len(columns))
+                    driver.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows[table])
             driver.commit()
             yield target
     finally:
