@@ -36,7 +36,8 @@ def _json(zs, *args):
 
 def test_json_is_design_section_3(behind):
     report = _json(behind, "--as-of", "2024-03-31")
-    assert set(report) == {"as_of", "year", "progress", "ok", "results", "summary"}
+    # design §5.2 adds `ledger`: the state of the ledger the check was made from
+    assert set(report) == {"as_of", "year", "progress", "ok", "results", "summary", "ledger"}
     assert (report["as_of"], report["year"], report["progress"], report["ok"]) == ("2024-03-31", 2024, 0.25, False)
     # design §5.1 adds `projects` to ZS403 and ZS404, `person_id` and `unit` to each person's result
     added = {"ZS403": {"projects"}, "ZS404": {"projects"}}

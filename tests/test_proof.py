@@ -182,3 +182,30 @@ def test_an_upgraded_ledger_rebuilds_as_it_is(tmp_path):
     assert again.pop("as_recorded") == now["ledger"]["entries"]
     assert again == now
     assert any(result["code"] == "ZS203" and result["subject"] == "张三" for result in now["results"])
+
+
+def _bulletin(zs: Zs, *args: str) -> dict:
+    return json.loads(zs.ok("report", "monthly", "--month", "2024-03", "--format", "json", *args))
+
+
+def test_as_recorded_reproduces_the_bulletin_printed_before_later_changes(year: Zs):
+    printed = _bulletin(year)
+    assert printed["ledger"] == {**_head(year), "version": printed["ledger"]["version"]}
+    _later_changes(year)
+    assert _bulletin(year)["units"] != printed["units"]  # the ledger moved on
+    again = _bulletin(year, "--as-recorded", str(printed["ledger"]["entries"]))
+    assert again.pop("as_recorded") == printed["ledger"]["entries"]
+    for made in (again, printed):
+        made.pop("made_on")
+    assert again == printed
+
+
+def test_the_terminal_and_the_page_name_the_state(year: Zs, tmp_path):
+    head = _head(year)
+    shown = year.ok("report", "monthly", "--month", "2024-03")
+    assert f"账本状态：第{head['entries']}条记录" in shown and head["head"] in shown
+    again = year.ok("report", "monthly", "--month", "2024-03", "--as-recorded", str(head["entries"] - 1))
+    assert f"据第{head['entries'] - 1}条记录重制" in again
+    page = tmp_path / "通报.html"
+    year.ok("report", "monthly", "--month", "2024-03", "--html", str(page))
+    assert head["head"] in page.read_text(encoding="utf-8")

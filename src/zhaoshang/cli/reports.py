@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import typer
 
 from zhaoshang.cli.app import ZsTyper, open_ledger
 from zhaoshang.cli.render import (
+    AS_RECORDED_HELP,
     FORMAT_HELP,
     WIDE_HELP,
     check_format,
@@ -16,6 +19,9 @@ from zhaoshang.cli.render import (
     fold,
     terminal_width,
 )
+
+if TYPE_CHECKING:
+    from zhaoshang.reports.model import Period
 
 report_app = ZsTyper(help="每月通报、季度考评、年终考核。", no_args_is_help=True)
 
@@ -26,6 +32,7 @@ _HTML_OPTION = typer.Option(None, "--html", help="写入网页通报（.html）�
 _FORCE_OPTION = typer.Option(False, "--force", help="覆盖已存在的 --xlsx、--html 文件")
 _REPORT_FORMAT_OPTION = typer.Option("table", "--format", help=FORMAT_HELP)
 _WIDE_OPTION = typer.Option(False, "--wide", help=WIDE_HELP)
+_AS_RECORDED_OPTION = typer.Option(None, "--as-recorded", help=AS_RECORDED_HELP)
 # How the terminal colours a flagged cell (the workbook colours it the same way).
 _FLAG_STYLES = {"bad": "red", "good": "green", "honor": "bold red", "shame": "reverse"}
 # The columns a narrow terminal leaves out of each section, the first first (a key ending in `*`
@@ -88,16 +95,29 @@ def _emit_bulletin(bulletin, wide: bool) -> None:
             optional=_narrow_drops(section, shown),
             wide=wide,
         )
+    for line in (bulletin.remade_line, bulletin.ledger_line):
+        if line:
+            typer.echo("\n".join(fold(line, terminal_width())))
 
 
 def _report(
-    ctx: typer.Context, period, xlsx: str | None, html: str | None, force: bool, format: str, wide: bool
+    ctx: typer.Context,
+    period_on: Callable[[date], Period],
+    xlsx: str | None,
+    html: str | None,
+    force: bool,
+    format: str,
+    wide: bool,
+    as_recorded: str | None,
 ) -> None:
     """Build the bulletin of a period and show it, write it as a workbook or a page, or print its
-    figures as JSON."""
+    figures as JSON. `period_on(day)` is the period asked for, or the default one on that day: today,
+    or the day of the recorded state (`--as-recorded`), so a bulletin made again is the one of then."""
+    from zhaoshang.replay import ledger_at
     from zhaoshang.reports.figures import build_bulletin
 
     check_format(format)
+    period_on(date.today())  # a bad period is refused before the ledger is opened
     if xlsx is not None:  # a bad path is refused before the figures are computed
         from zhaoshang.reports.xlsx import check_output
 
@@ -107,8 +127,10 @@ def _report(
 
         check_html_output(html, force)
     written = []
-    with open_ledger(ctx).read() as connection:
+    with ledger_at(open_ledger(ctx), as_recorded) as (connection, state):
+        period = period_on(state.on if as_recorded is not None and state.on else date.today())
         bulletin = build_bulletin(connection, period, date.today())
+        bulletin.ledger, bulletin.remade = state.to_json(), as_recorded is not None
         sections = "、".join(section.title for section in bulletin.sections)
         if xlsx is not None:
             from zhaoshang.reports.xlsx import write_xlsx
@@ -135,11 +157,12 @@ def report_monthly(
     force: bool = _FORCE_OPTION,
     format: str = _REPORT_FORMAT_OPTION,
     wide: bool = _WIDE_OPTION,
+    as_recorded: str | None = _AS_RECORDED_OPTION,
 ) -> None:
     """每月通报：总体进度、单位排名（红黑榜）、项目台账、外出招商、预警，截至该月最后一天。"""
     from zhaoshang.reports.model import month_period, previous_month
 
-    _report(ctx, month_period(month or previous_month(date.today())), xlsx, html, force, format, wide)
+    _report(ctx, lambda day: month_period(month or previous_month(day)), xlsx, html, force, format, wide, as_recorded)
 
 
 @report_app.command("quarterly")
@@ -151,11 +174,14 @@ def report_quarterly(
     force: bool = _FORCE_OPTION,
     format: str = _REPORT_FORMAT_OPTION,
     wide: bool = _WIDE_OPTION,
+    as_recorded: str | None = _AS_RECORDED_OPTION,
 ) -> None:
     """季度考评：与每月通报相同的内容，“本季”为该季度三个月，截至季度最后一天。"""
     from zhaoshang.reports.model import previous_quarter, quarter_period
 
-    _report(ctx, quarter_period(quarter or previous_quarter(date.today())), xlsx, html, force, format, wide)
+    _report(
+        ctx, lambda day: quarter_period(quarter or previous_quarter(day)), xlsx, html, force, format, wide, as_recorded
+    )
 
 
 @report_app.command("annual")
@@ -167,8 +193,9 @@ def report_annual(
     force: bool = _FORCE_OPTION,
     format: str = _REPORT_FORMAT_OPTION,
     wide: bool = _WIDE_OPTION,
+    as_recorded: str | None = _AS_RECORDED_OPTION,
 ) -> None:
     """年终考核：全年的数字，截至12月31日。"""
     from zhaoshang.reports.model import year_period
 
-    _report(ctx, year_period(year or str(date.today().year - 1)), xlsx, html, force, format, wide)
+    _report(ctx, lambda day: year_period(year or str(day.year - 1)), xlsx, html, force, format, wide, as_recorded)

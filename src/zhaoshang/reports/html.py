@@ -40,6 +40,7 @@ body { margin: 0 auto; max-width: 1200px; padding: 16px; color: var(--ink); line
 h1 { font-size: 1.5rem; margin: 0 0 4px; }
 h2 { font-size: 1.2rem; margin: 28px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--head); }
 .subtitle, .notes, footer { color: var(--muted); font-size: 0.875rem; }
+footer p { overflow-wrap: anywhere; }
 nav { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 12px 0; }
 nav a { color: #2f5597; }
 .scroll { overflow-x: auto; }
@@ -113,7 +114,11 @@ def page(bulletin: Bulletin) -> Iterator[str]:
     yield f"<nav>{links}</nav>\n"
     for section in bulletin.sections:
         yield from _section(section, bulletin)
-    yield f"<footer><p>{_text(bulletin.title)}（{_text(bulletin.period.label)}），由 zs 生成。</p></footer>\n</body>\n</html>\n"
+    state = "".join(f"<p>{_text(line)}</p>" for line in (bulletin.remade_line, bulletin.ledger_line) if line)
+    yield (
+        f"<footer><p>{_text(bulletin.title)}（{_text(bulletin.period.label)}），由 zs 生成。</p>{state}</footer>\n"
+        "</body>\n</html>\n"
+    )
 
 
 def _section(section: Section, bulletin: Bulletin) -> Iterator[str]:

@@ -230,30 +230,52 @@ def _row_json(columns: list[Column], row: Row) -> dict:
 
 @dataclass
 class Bulletin:
-    """The figures of one bulletin: the period, when it was made, the sections."""
+    """The figures of one bulletin: the period, when it was made, the sections, and the state of
+    the ledger they were computed from (design §5.2): `ledger` is {"entries", "head", "version"};
+    `remade` when the bulletin was made again from that state (`--as-recorded`), not from the
+    ledger as it stood when it was made."""
 
     period: Period
     made_on: date
     progress: Fraction
     sections: list[Section]
+    ledger: dict | None = None
+    remade: bool = False
 
     @property
     def title(self) -> str:
         return f"{DISTRICT}招商引资工作{self.period.document}"
 
     @property
+    def as_of_line(self) -> str:
+        return f"截至{_chinese_date(self.period.as_of)}（序时进度{progress_text(self.progress)}）"
+
+    @property
+    def made_line(self) -> str:
+        return f"制表日期：{_chinese_date(self.made_on)}"
+
+    @property
     def subtitle(self) -> str:
-        made = self.made_on
-        return (
-            f"截至{_chinese_date(self.period.as_of)}（序时进度{progress_text(self.progress)}）"
-            f"　制表日期：{made.year}年{made.month}月{made.day}日"
-        )
+        return f"{self.as_of_line}　{self.made_line}"
+
+    @property
+    def remade_line(self) -> str | None:
+        """据第N条记录重制: a bulletin made again from a recorded state says so."""
+        return f"据第{self.ledger['entries']}条记录重制" if self.remade and self.ledger else None
+
+    @property
+    def ledger_line(self) -> str | None:
+        """Which state of the ledger the figures come from, as a reader can check it:
+        `zs audit verify --head HASH`, `zs report verify FILE`."""
+        if self.ledger is None:
+            return None
+        return f"账本状态：第{self.ledger['entries']}条记录　链头 {self.ledger['head']}　{self.ledger['version']}"
 
     def section(self, key: str) -> Section:
         return next(section for section in self.sections if section.key == key)
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "title": self.title,
             "period": self.period.to_json(),
             "as_of": self.period.as_of,
@@ -261,6 +283,11 @@ class Bulletin:
             "progress": json_number(self.progress, 4),
             **{section.key: section.to_json() for section in self.sections},
         }
+        if self.ledger is not None:
+            data["ledger"] = self.ledger
+        if self.remade and self.ledger is not None:
+            data["as_recorded"] = self.ledger["entries"]
+        return data
 
 
 def _chinese_date(day: date) -> str:
