@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -209,3 +210,116 @@ def test_the_terminal_and_the_page_name_the_state(year: Zs, tmp_path):
     page = tmp_path / "通报.html"
     year.ok("report", "monthly", "--month", "2024-03", "--html", str(page))
     assert head["head"] in page.read_text(encoding="utf-8")
+
+
+# --- bulletins that can be proven ------------------------------------------------------------------
+
+
+@pytest.fixture
+def march_workbook(year: Zs, tmp_path) -> Path:
+    path = tmp_path / "3月通报.xlsx"
+    year.ok("report", "monthly", "--month", "2024-03", "--xlsx", str(path))
+    return path
+
+
+def _edit_cell(path: Path, sheet: str, cell: str, change) -> Path:
+    """The workbook with one cell changed, as someone with Excel (here openpyxl) would change it."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book[sheet][cell] = change(book[sheet][cell].value)
+    edited = path.with_name("改过的通报.xlsx")
+    book.save(edited)
+    return edited
+
+
+def test_report_verify_passes_on_the_untouched_workbook_after_later_changes(year: Zs, march_workbook: Path):
+    _later_changes(year)
+    out = year.ok("report", "verify", str(march_workbook))
+    assert "通报核对一致" in out and "2024年3月每月通报" in out
+
+
+def test_report_verify_names_the_cell_edited(year: Zs, march_workbook: Path):
+    from openpyxl import load_workbook
+
+    units = load_workbook(march_workbook)["单位排名"]
+    header = [cell.value for cell in units[5]]
+    column = header.index("累计签约")
+    cell = units.cell(6, column + 1)
+    edited = _edit_cell(march_workbook, "单位排名", cell.coordinate, lambda value: value + 1)
+    result = year("report", "verify", str(edited))
+    assert result.exit_code == 1
+    assert f"工作表「单位排名」{cell.coordinate}：文件中 {cell.value + 1}，重算为 {cell.value}" in result.stderr
+    assert "通报与账本不符" in result.stderr and "口径已变" not in result.stderr
+
+
+def test_report_verify_says_the_method_changed_for_another_version(year: Zs, march_workbook: Path):
+    from openpyxl import load_workbook
+    from openpyxl.packaging.custom import StringProperty
+
+    book = load_workbook(march_workbook)
+    del book.custom_doc_props["zs.version"]
+    book.custom_doc_props.append(StringProperty(name="zs.version", value="zs 0.0.1"))
+    book["单位排名"]["A6"] = "别的单位"
+    old = march_workbook.with_name("旧版本通报.xlsx")
+    book.save(old)
+    result = year("report", "verify", str(old))
+    assert result.exit_code == 1 and "口径已变" in result.stderr and "zs 0.0.1" in result.stderr
+
+
+def test_the_day_of_making_is_not_compared(year: Zs, march_workbook: Path):
+    edited = _edit_cell(march_workbook, "总体进度", "A3", lambda value: "制表日期：2030年1月1日")
+    assert "通报核对一致" in year.ok("report", "verify", str(edited))
+
+
+def test_report_verify_refuses_what_it_cannot_verify(year: Zs, march_workbook: Path, tmp_path):
+    export = tmp_path / "台账.xlsx"
+    year.ok("export", "projects", str(export))
+    before = dump(year.db)
+    assert_rejected(year("report", "verify", str(export)), "不是 zs 生成的通报")
+    assert_rejected(year("report", "verify", str(tmp_path / "没有.xlsx")), "不存在")
+    (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04 not really")
+    assert_rejected(year("report", "verify", str(tmp_path / "坏.xlsx")))
+    connection = sqlite3.connect(year.db)
+    added = connection.execute("SELECT min(seq) FROM audit_log WHERE action = 'project.add'").fetchone()[0]
+    connection.close()
+    _rewrite_history(year, added, 5_000_000_000)
+    assert_rejected(year("report", "verify", str(march_workbook)), "账本不含这一状态")
+    assert dump(year.db) != before  # rewritten by the test itself, not by zs
+
+
+def test_audit_verify_bulletin_catches_a_rewritten_history(year: Zs, march_workbook: Path):
+    assert "历史经过留存的链头" in year.ok("audit", "verify", "--bulletin", str(march_workbook))
+    connection = sqlite3.connect(year.db)
+    added = connection.execute("SELECT min(seq) FROM audit_log WHERE action = 'project.add'").fetchone()[0]
+    connection.close()
+    _rewrite_history(year, added, 5_000_000_000)
+    assert year("audit", "verify").exit_code == 0
+    result = year("audit", "verify", "--bulletin", str(march_workbook))
+    assert result.exit_code == 1 and "不再经过第" in result.stderr
+
+
+def test_audit_verify_bulletin_catches_an_older_backup_put_in_place(year: Zs, tmp_path):
+    backup = tmp_path / "backup.sqlite"
+    year.ok("db", "backup", str(backup))
+    _later_changes(year)
+    later = tmp_path / "后来的通报.xlsx"
+    year.ok("report", "monthly", "--month", "2024-03", "--xlsx", str(later))
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"ledger.sqlite{suffix}").unlink(missing_ok=True)
+    shutil.copy(backup, year.db)
+    result = year("audit", "verify", "--bulletin", str(later))
+    assert result.exit_code == 1 and "不再经过第" in result.stderr
+
+
+def test_a_remade_bulletin_says_so_and_verifies(year: Zs, tmp_path):
+    entries = _head(year)["entries"]
+    _later_changes(year)
+    remade = tmp_path / "重制.xlsx"
+    year.ok("report", "monthly", "--month", "2024-03", "--xlsx", str(remade), "--as-recorded", str(entries))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(remade)["总体进度"]
+    assert f"据第{entries}条记录重制" in [cell.value for cell in sheet[3]]
+    assert f"第{entries}条记录" in sheet["A4"].value
+    assert "通报核对一致" in year.ok("report", "verify", str(remade))

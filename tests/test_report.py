@@ -152,14 +152,14 @@ def _font(cell) -> str | None:
 
 
 def _header(sheet) -> list[str]:
-    return [cell.value for cell in sheet[3]]
+    return [cell.value for cell in sheet[5]]  # under the title block (design §5.2 added rows 3–4)
 
 
 def _data(sheet) -> list[dict]:
     """The data rows of a sheet as dicts by header (up to the blank row before the notes)."""
     headers = _header(sheet)
     rows = []
-    for cells in sheet.iter_rows(min_row=4):
+    for cells in sheet.iter_rows(min_row=6):
         if cells[0].value is None:
             break
         rows.append(dict(zip(headers, cells, strict=False)))
@@ -306,7 +306,10 @@ def test_the_workbook_has_the_five_sheets_with_titles_and_chinese_headers(workbo
     assert workbook.sheetnames == SHEETS
     for sheet in workbook:
         assert sheet["A1"].value == f"相山区招商引资工作每月通报　2024年10月　{sheet.title}"
-        assert sheet["A2"].value == "截至2024年10月31日（序时进度83.33%）　制表日期：2024年11月5日"
+        assert sheet["A2"].value == "截至2024年10月31日（序时进度83.33%）"
+        # design §5.2: the day of making in a cell of its own (report verify skips it), then the state
+        assert sheet["A3"].value == "制表日期：2024年11月5日"
+        assert sheet["A4"].value.startswith("账本状态：第")
     assert _header(workbook["总体进度"]) == [
         "代码",
         "指标",
@@ -407,17 +410,17 @@ def test_number_formats_and_red_failures(workbook):
 
 def test_frozen_headers_print_setup_and_widths(workbook):
     for sheet in workbook:
-        assert sheet.freeze_panes in ("B4", "C4")
-        assert sheet.print_title_rows == "$3:$3"
+        assert sheet.freeze_panes in ("B6", "C6")
+        assert sheet.print_title_rows == "$5:$5"
         assert sheet.page_setup.orientation == "landscape"
         # one page wide: fitToWidth absent means 1 (the OOXML default, which XlsxWriter leaves out)
         assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    # The print area is the table and its notes: 3 rows above, 20 rules (ZS305 and ZS401 in two rows each),
+    # The print area is the table and its notes: 5 rows above, 20 rules (ZS305 and ZS401 in two rows each),
     # a blank row, 3 note lines; long text overflowing to the right does not shrink the page.
-    assert workbook["总体进度"].print_area == "'总体进度'!$A$1:$L$27"
+    assert workbook["总体进度"].print_area == "'总体进度'!$A$1:$L$29"
     projects = workbook["项目台账"]
-    assert projects.freeze_panes == "C4"  # the code and the name stay in view
+    assert projects.freeze_panes == "C6"  # the code and the name stay in view
     # 东城街道 is 4 CJK characters: 8 columns wide, plus a margin; a date column fits 2024-03-01.
     assert projects.column_dimensions["C"].width >= display_width("东城街道") == 8
     assert projects.column_dimensions["J"].width >= 10
@@ -430,9 +433,9 @@ def test_the_unit_sheet_has_a_bar_chart_of_signings_against_targets(workbook):
     assert chart.tagname == "barChart" and len(chart.series) == 2
     # The three ranked units (rows 4–6): 累计签约 (column G) and 签约目标 (column L).
     references = [series.val.numRef.f for series in chart.series]
-    assert references == ["'单位排名'!$G$4:$G$6", "'单位排名'!$L$4:$L$6"]
+    assert references == ["'单位排名'!$G$6:$G$8", "'单位排名'!$L$6:$L$8"]
     assert (
-        chart.series[0].cat.numRef.f == "'单位排名'!$A$4:$A$6" or chart.series[0].cat.strRef.f == "'单位排名'!$A$4:$A$6"
+        chart.series[0].cat.numRef.f == "'单位排名'!$A$6:$A$8" or chart.series[0].cat.strRef.f == "'单位排名'!$A$6:$A$8"
     )
 
 
@@ -468,7 +471,7 @@ def test_xlsx_is_written_and_an_existing_file_needs_force(zs: Zs, tmp_path: Path
     output = zs.ok("report", "monthly", "--month", "2024-10", "--xlsx", str(path))
     assert "已生成" in output and path.exists()
     today = date.today()
-    assert load_workbook(path, read_only=True)["总体进度"]["A2"].value.endswith(
+    assert load_workbook(path, read_only=True)["总体进度"]["A3"].value.endswith(
         f"制表日期：{today.year}年{today.month}月{today.day}日"
     )
     before = path.read_bytes()

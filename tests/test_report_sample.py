@@ -94,9 +94,9 @@ def test_the_sample_workbook_opens_with_every_project(sample: Zs, bulletin: dict
     path = tmp_path / "2024年10月通报.xlsx"
     sample.ok("report", "monthly", "--month", "2024-10", "--xlsx", str(path))
     workbook = load_workbook(path, read_only=True)
-    codes = [row[0] for row in workbook["项目台账"].iter_rows(min_row=4, values_only=True) if row[0]]
+    codes = [row[0] for row in workbook["项目台账"].iter_rows(min_row=6, values_only=True) if row[0]]
     assert codes == [project["code"] for project in bulletin["projects"]]
-    overall = {row[0]: row for row in workbook["总体进度"].iter_rows(min_row=4, values_only=True) if row[0]}
+    overall = {row[0]: row for row in workbook["总体进度"].iter_rows(min_row=6, values_only=True) if row[0]}
     assert overall["ZS101"][5] == bulletin["overall"][0]["year_to_date"]  # 年累计
 
 

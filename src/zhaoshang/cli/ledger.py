@@ -12,6 +12,7 @@ from zhaoshang.cli.render import (
     emit_json,
     emit_table,
 )
+from zhaoshang.errors import InputError
 
 audit_app = ZsTyper(help="审计日志：谁在何时改了什么。", no_args_is_help=True)
 db_app = ZsTyper(help="账本文件：备份与检查。", no_args_is_help=True)
@@ -76,21 +77,36 @@ def audit_head(ctx: typer.Context, format: str = typer.Option("table", "--format
 def audit_verify(
     ctx: typer.Context,
     head: str | None = typer.Option(None, "--head", help="另核对历史仍经过这个链头（zs audit head 的哈希）"),
+    bulletin: str | None = typer.Option(
+        None, "--bulletin", help="另核对历史仍经过这份通报（zs report … --xlsx）记下的链头，且在同一条记录"
+    ),
 ) -> None:
     """重新核对审计日志的哈希链，以及每一行数据是否与审计记录相符；--head 另核对历史仍经过留存的链头。"""
     from zhaoshang.audit import verify
-    from zhaoshang.replay import check_head
+    from zhaoshang.replay import HeadCheck, check_head
 
+    if head is not None and bulletin is not None:
+        raise InputError("--head 和 --bulletin 只能用一个", "例如：zs audit verify --bulletin 2024年10月通报.xlsx")
+    recorded = None
+    if bulletin is not None:
+        from zhaoshang.reports.verify import read_bulletin
+
+        recorded = read_bulletin(bulletin).state
     with open_ledger(ctx).read() as connection:
         result = verify(connection)
-        through = check_head(connection, head) if head is not None else None
+        through: HeadCheck | None = None
+        if recorded is not None:
+            through = check_head(connection, recorded.head, recorded.entries)
+        elif head is not None:
+            through = check_head(connection, head)
     if not result.ok:
         typer.echo(f"审计核对未通过：{result.problem}", err=True)
         typer.echo("提示：有人绕过 zs 改动了账本；用 zs audit log 查看记录，并用备份核对", err=True)
         raise typer.Exit(1)
     if through is not None and not through.ok:
+        at = f"第{through.entries}条记录的" if through.entries is not None else ""
         typer.echo(
-            f"审计核对未通过：账本的历史不再经过链头 {through.head}："
+            f"审计核对未通过：账本的历史不再经过{at}链头 {through.head}："
             f"历史已被改写、截断，或账本被换成了更早的副本（现有{result.entries}条记录）",
             err=True,
         )

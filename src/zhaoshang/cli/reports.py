@@ -129,8 +129,7 @@ def _report(
     written = []
     with ledger_at(open_ledger(ctx), as_recorded) as (connection, state):
         period = period_on(state.on if as_recorded is not None and state.on else date.today())
-        bulletin = build_bulletin(connection, period, date.today())
-        bulletin.ledger, bulletin.remade = state.to_json(), as_recorded is not None
+        bulletin = build_bulletin(connection, period, date.today(), state, remade=as_recorded is not None)
         sections = "、".join(section.title for section in bulletin.sections)
         if xlsx is not None:
             from zhaoshang.reports.xlsx import write_xlsx
@@ -199,3 +198,56 @@ def report_annual(
     from zhaoshang.reports.model import year_period
 
     _report(ctx, lambda day: year_period(year or str(day.year - 1)), xlsx, html, force, format, wide, as_recorded)
+
+
+_DIFFERENCES_SHOWN = 50
+
+
+@report_app.command("verify")
+def report_verify(ctx: typer.Context, file: str = typer.Argument(..., help="zs 生成的通报工作簿（.xlsx）")) -> None:
+    """核对一份通报：按它记下的账本状态（第N条记录）从审计记录重算，逐格比较。退出码：0 一致，1 有不同，2 不是通报或账本不含该状态。"""
+    from zhaoshang.reports.verify import verify_bulletin
+
+    verdict = verify_bulletin(open_ledger(ctx), file)
+    bulletin = verdict.bulletin
+    named = (
+        f"{bulletin.path.name}（{bulletin.period.label}{_DOCUMENTS[bulletin.period.kind]}，"
+        f"据第{bulletin.state.entries}条记录，{bulletin.version}）"
+    )
+    if not verdict.differences:
+        typer.echo(f"通报核对一致：{named}，{verdict.cells}个单元格与账本重算的相同")
+        return
+    if verdict.method_changed:
+        typer.echo(
+            f"口径已变：{named} 由 {bulletin.version} 生成，本程序为 {_current_version()}，计算方法可能已改变；"
+            f"按现行口径重算，有{len(verdict.differences)}处不同：",
+            err=True,
+        )
+    else:
+        typer.echo(f"通报与账本不符：{named} 有{len(verdict.differences)}处与重算的不同：", err=True)
+    for difference in verdict.differences[:_DIFFERENCES_SHOWN]:
+        typer.echo(
+            f"  工作表「{difference.sheet}」{difference.cell}：文件中 {_cell(difference.in_file)}，"
+            f"重算为 {_cell(difference.recomputed)}",
+            err=True,
+        )
+    if len(verdict.differences) > _DIFFERENCES_SHOWN:
+        typer.echo(f"  ……另有{len(verdict.differences) - _DIFFERENCES_SHOWN}处", err=True)
+    raise typer.Exit(1)
+
+
+_DOCUMENTS = {"month": "每月通报", "quarter": "季度考评", "year": "年终考核"}
+
+
+def _current_version() -> str:
+    from zhaoshang.replay import VERSION
+
+    return VERSION
+
+
+def _cell(value: object) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, float) and value.is_integer():  # a workbook holds every number as a double
+        return str(int(value))
+    return str(value)

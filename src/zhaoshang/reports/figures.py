@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from zhaoshang.parsing import ROLE_LABELS, STAGE_LABELS, STAGES, YUAN_PER_WAN, format_wan, month_bounds, yuan_to_wan
+from zhaoshang.replay import LedgerState, current_state
 from zhaoshang.reports.model import (
     BAD,
     GOOD,
@@ -70,9 +71,13 @@ _KIND_FORMATS = {
 _STATUS_ORDER = ("missed", "behind", "in_progress", "on_track", "met", "no_data")  # worst first
 
 
-def build_bulletin(connection: Connection, period: Period, made_on: date) -> Bulletin:
+def build_bulletin(
+    connection: Connection, period: Period, made_on: date, state: LedgerState | None = None, remade: bool = False
+) -> Bulletin:
     """The bulletin of a month, quarter or year; the project rows are streamed, so use the
-    bulletin inside the read transaction of `connection`."""
+    bulletin inside the read transaction of `connection`. `state` is the ledger's state the figures
+    come from (default: the connection's last audit entry); `remade` when that is a recorded state
+    rebuilt from the log (`--as-recorded`)."""
     report = run_checks(connection, period.as_of)
     units = unit_section(connection, period, report)
     sections = [
@@ -82,7 +87,8 @@ def build_bulletin(connection: Connection, period: Period, made_on: date) -> Bul
         trip_section(connection, period),
         warning_section(connection, period, report),
     ]
-    return Bulletin(period, made_on, report.progress, sections)
+    state = state or current_state(connection)
+    return Bulletin(period, made_on, report.progress, sections, ledger=state.to_json(), remade=remade)
 
 
 def _status_flag(status: str) -> str | None:

@@ -68,6 +68,15 @@ class Period:
         """The period's months as 'YYYY-MM'."""
         return [f"{self.year}-{number:02d}" for number in range(self.first.month, self.last.month + 1)]
 
+    @property
+    def key(self) -> str:
+        """The period as its command takes it: 2024-10 (--month), 2024-Q3 (--quarter), 2024 (--year)."""
+        if self.kind == "month":
+            return f"{self.year}-{self.first.month:02d}"
+        if self.kind == "quarter":
+            return f"{self.year}-Q{(self.first.month + 2) // 3}"
+        return str(self.year)
+
     def to_json(self) -> dict:
         return {"kind": self.kind, "year": self.year, "label": self.label, "first": self.first, "last": self.last}
 

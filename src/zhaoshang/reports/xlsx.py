@@ -31,7 +31,12 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
 FIELD = "通报文件（--xlsx）"
-HEADER_ROW = 3  # title, subtitle, header: the data from row 4
+HEADER_ROW = 5  # title, the day of the figures, the day of making, the ledger's state, header: data from row 6
+# The row of what `zs report verify` skips (zero-based): the day the bulletin was made (in column A)
+# and, on a bulletin made again, 据第N条记录重制 (from the middle column on).
+MADE_ROW = 2
+# The document properties that name what a workbook is, for `zs report verify` and `zs audit verify --bulletin`.
+PROPERTY_PREFIX = "zs."
 _NUMBER_FORMATS = {
     "text": "General",
     "count": "#,##0",
@@ -67,11 +72,39 @@ def write_xlsx(bulletin: Bulletin, path: str | Path, force: bool = False) -> Pat
     """Write the bulletin to a new workbook at `path`, atomically: a failure leaves no file."""
     path = check_output(path, force)
     with xlsx_workbook(path, FIELD) as book:
-        book.set_properties({"title": f"{bulletin.title}　{bulletin.period.label}", "author": "zs"})
+        book.set_properties(
+            {
+                "title": f"{bulletin.title}　{bulletin.period.label}",
+                "author": "zs",
+                "comments": bulletin.ledger_line or "",
+            }
+        )
+        for name, value in bulletin_properties(bulletin).items():
+            book.set_custom_property(PROPERTY_PREFIX + name, value)
         styles = _Styles(Formats(book))
         for section in bulletin.sections:
             _write_section(book, book.add_worksheet(section.title), bulletin, section, styles)
     return path
+
+
+def bulletin_properties(bulletin: Bulletin) -> dict[str, str | int]:
+    """What a bulletin is, as document properties: its kind and period, the day of its figures and of
+    its making, and the state of the ledger it was computed from (design §5.2)."""
+    properties: dict[str, str | int] = {
+        "kind": bulletin.period.kind,
+        "period": bulletin.period.key,
+        "as_of": bulletin.period.as_of.isoformat(),
+        "made_on": bulletin.made_on.isoformat(),
+    }
+    if bulletin.ledger is not None:
+        properties |= {
+            "entries": bulletin.ledger["entries"],
+            "head": bulletin.ledger["head"],
+            "version": bulletin.ledger["version"],
+        }
+    if bulletin.remade:
+        properties["remade"] = 1
+    return properties
 
 
 def display_width(text: str) -> int:
@@ -112,6 +145,7 @@ class _Styles:
             border=1, border_color="#808080",
         )  # fmt: skip
         self.note = formats.get(font_size=9, font_color="#595959")
+        self.ledger = formats.get(font_size=8, font_color="#7F7F7F", align="center", valign="vcenter")
         self._made: dict[tuple, Any] = {}
 
     def of(self, value: Any, format: str, flag: str | None, bold: bool, wrapped: bool):
@@ -159,8 +193,7 @@ def _write_section(book: Workbook, sheet: Worksheet, bulletin: Bulletin, section
         sheet.set_column(position, position, width)
     sheet.set_row(0, 30)
     sheet.merge_range(0, 0, 0, last_column, f"{bulletin.title}　{bulletin.period.label}　{section.title}", styles.title)
-    sheet.set_row(1, 20)
-    sheet.merge_range(1, 0, 1, last_column, bulletin.subtitle, styles.subtitle)
+    _title_block(sheet, bulletin, last_column, styles)
     sheet.set_row(HEADER_ROW - 1, 32)
     for position, index in enumerate(shown):
         sheet.write_string(HEADER_ROW - 1, position, section.columns[index].header or "", styles.header)
@@ -172,6 +205,28 @@ def _write_section(book: Workbook, sheet: Worksheet, bulletin: Bulletin, section
         last_printed += _CHART_ROWS + 2
     sheet.hide_gridlines(0)  # the data cells have no borders: the gridlines show and print instead
     print_landscape(sheet, HEADER_ROW - 1, last_printed - 1, last_column)
+
+
+def _title_block(sheet: Worksheet, bulletin: Bulletin, last_column: int, styles: _Styles) -> None:
+    """Rows 2 to 4: the day of the figures; the day of making in a cell of its own, with 据第N条记录重制
+    beside it on a bulletin made again; the state of the ledger the figures come from."""
+    middle = made_again_column(last_column)
+    _merged(sheet, MADE_ROW - 1, 0, last_column, bulletin.as_of_line, styles.subtitle)
+    _merged(sheet, MADE_ROW, 0, middle - 1, bulletin.made_line, styles.subtitle)
+    _merged(sheet, MADE_ROW, middle, last_column, bulletin.remade_line or "", styles.subtitle)
+    _merged(sheet, MADE_ROW + 1, 0, last_column, bulletin.ledger_line or "", styles.ledger)
+
+
+def made_again_column(last_column: int) -> int:
+    """The column of 据第N条记录重制 in the title block: the middle of the table."""
+    return max(1, (last_column + 1) // 2)
+
+
+def _merged(sheet: Worksheet, row: int, first: int, last: int, text: str, style: Any) -> None:
+    if last > first:
+        sheet.merge_range(row, first, row, last, text, style)
+    else:
+        sheet.write_string(row, first, text, style)
 
 
 def _write_rows(sheet: Worksheet, layout: _Layout, styles: _Styles) -> None:
