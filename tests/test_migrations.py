@@ -212,4 +212,5 @@ def test_a_ledger_of_schema_2_gets_posts_and_dated_statuses_from_its_audit_log(t
     action, changes = connection.execute("SELECT action, changes FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     connection.close()
     tables = sorted({change["table"] for change in json.loads(changes)})
-    assert (action, tables) == ("upgrade", ["person_post", "project", "project_status"])
+    # (and, from revision 0004, the lead dates on `project` and the thresholds of ZS406 and ZS407 in `target`)
+    assert (action, tables) == ("upgrade", ["person_post", "project", "project_status", "target"])

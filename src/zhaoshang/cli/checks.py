@@ -89,6 +89,9 @@ def check_quotas(
         "--quiet",
         help="表格只输出未通过的项和无数据（未判定）的错误级项；全部通过时什么也不输出（供 cron 发邮件）。--format json 不受影响，总是输出完整结果",
     ),
+    verified_starts: bool = typer.Option(
+        False, "--verified-starts", help="ZS102、ZS104、ZS105 只计经现场查看属实的开工（zs project inspect）"
+    ),
 ) -> None:
     """对照意见检查考核指标。退出码：0 通过，1 有错误级未通过，2 输入有误。"""
     from zhaoshang.parsing import parse_date
@@ -99,7 +102,7 @@ def check_quotas(
     as_of_date = parse_date(as_of, "检查日期（--as-of）") if as_of else date.today()
     REGISTRY.select(select, ignore)  # a bad code is exit 2 before the ledger is opened
     with open_ledger(ctx).read() as connection:
-        report = run_checks(connection, as_of_date, select, ignore)
+        report = run_checks(connection, as_of_date, select, ignore, verified_starts)
     if format == "json":  # a stable interface: one whole object, whatever -q says
         _emit_report_json(report.to_json())
     elif quiet:
