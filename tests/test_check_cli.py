@@ -40,7 +40,13 @@ def test_json_is_design_section_3(behind):
     assert (report["as_of"], report["year"], report["progress"], report["ok"]) == ("2024-03-31", 2024, 0.25, False)
     # design §5.1 adds `projects` to ZS403 and ZS404, `person_id` and `unit` to each person's result;
     # §5.4 `items` to ZS405 and ZS406, `projects` to ZS407
-    added = {"ZS403": {"projects"}, "ZS404": {"projects"}, "ZS405": {"items"}, "ZS406": {"items"}, "ZS407": {"projects"}}
+    added = {
+        "ZS403": {"projects"},
+        "ZS404": {"projects"},
+        "ZS405": {"items"},
+        "ZS406": {"items"},
+        "ZS407": {"projects"},
+    }
     assert all(set(result) == RESULT_KEYS | added.get(result["code"], set()) for result in report["results"])
     zs101 = next(result for result in report["results"] if result["code"] == "ZS101")
     assert {key: zs101[key] for key in ("title", "clause", "severity", "subject", "period", "actual", "target", "expected", "status", "passed")} == {

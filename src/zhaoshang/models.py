@@ -271,7 +271,7 @@ class Problem(SQLModel, table=True):
     text: str
     raised_on: date
     due_on: date
-    resolved_on: date | None = None
+    resolved_on: date | None = Field(default=None, index=True)  # ZS405 reads the open ones through it
     note: str | None = None
 
 
@@ -287,10 +287,10 @@ class EnterpriseRequest(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", index=True)
     received_on: date
     due_on: date
-    resolved_on: date | None = None
+    resolved_on: date | None = Field(default=None, index=True)  # ZS406: the open ones
     note: str | None = None
     rating: str | None = None  # satisfied | fair | unsatisfied
-    rated_on: date | None = None
+    rated_on: date | None = Field(default=None, index=True)  # ZS406: the unrated ones
     reopened: int = 0
 
 

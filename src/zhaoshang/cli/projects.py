@@ -212,9 +212,9 @@ def project_merge(
     typer.echo(f"项目 {merged['dup']} 已并入 {merged['keep']}。")
     for change in merged["changes"]:
         typer.echo(f"  {change['label']}：{_shown(change['before'])} → {_shown(change['after'])}")
-    for label, count, folded in merged["moved"]:
-        both = f"（其中{folded}条两边都有，合为一条" + ("，同月完成投资取较大的）" if label == "月度完成投资" else "）")
-        typer.echo(f"  转入{count}条{label}" + (both if folded else ""))
+    for link in merged["moved"]:
+        both = f"（其中{link['folded']}条两边都有，合为一条" + ("，取较大的数值）" if link["larger"] else "）")
+        typer.echo(f"  转入{link['moved']}条{link['label']}" + (both if link["folded"] else ""))
 
 
 def _shown(value) -> str:

@@ -46,7 +46,7 @@ def problem_add(
 @problem_app.command("resolve")
 def problem_resolve(
     ctx: typer.Context,
-    problem_id: str = typer.Argument(..., metavar="ID", help="问题编号（12 或 #12）"),
+    problem_id: str = typer.Argument(..., metavar="编号", help="问题编号（12 或 #12）"),
     on: str = typer.Option(..., "--on", help="解决日期"),
     note: str | None = typer.Option(None, "--note", help="怎样解决的"),
 ) -> None:
@@ -110,7 +110,7 @@ def request_add(
 @request_app.command("assign")
 def request_assign(
     ctx: typer.Context,
-    request_id: str = typer.Argument(..., metavar="ID", help="诉求编号（12 或 #12）"),
+    request_id: str = typer.Argument(..., metavar="编号", help="诉求编号（12 或 #12）"),
     unit: str = typer.Option(..., "--unit", help="转办到的单位"),
     due: str | None = typer.Option(None, "--due", help="新的办结时限；不写则不变"),
 ) -> None:
@@ -124,7 +124,7 @@ def request_assign(
 @request_app.command("resolve")
 def request_resolve(
     ctx: typer.Context,
-    request_id: str = typer.Argument(..., metavar="ID", help="诉求编号（12 或 #12）"),
+    request_id: str = typer.Argument(..., metavar="编号", help="诉求编号（12 或 #12）"),
     on: str = typer.Option(..., "--on", help="办结日期"),
     note: str | None = typer.Option(None, "--note", help="办理结果"),
 ) -> None:
@@ -140,8 +140,8 @@ def request_resolve(
 @request_app.command("rate")
 def request_rate(
     ctx: typer.Context,
-    request_id: str = typer.Argument(..., metavar="ID", help="诉求编号（12 或 #12）"),
-    rating: str = typer.Argument(..., metavar="RATING", help="满意|基本满意|不满意（或 satisfied|fair|unsatisfied）"),
+    request_id: str = typer.Argument(..., metavar="编号", help="诉求编号（12 或 #12）"),
+    rating: str = typer.Argument(..., metavar="满意度", help="满意|基本满意|不满意（或 satisfied|fair|unsatisfied）"),
     due: str | None = typer.Option(None, "--due", help="不满意时重办的办结时限（必填）"),
     on: str | None = typer.Option(None, "--on", help="评价日期；默认今天"),
 ) -> None:

@@ -17,6 +17,7 @@ from zhaoshang.reports.model import BAD, Column, Period, QueryRows, Row, Section
 from zhaoshang.rules import CheckReport
 from zhaoshang.rules.results import percent_text
 from zhaoshang.services.casework import problem_view, request_view
+from zhaoshang.services.status import LIVE_SQL
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -27,6 +28,16 @@ TERMINAL_ROWS = 30
 
 def _flagged_items(report: CheckReport, code: str) -> set[int]:
     return {item for result in report.results if result.code == code for item in result.keys.get("items", ())}
+
+
+def _row(columns: list[Column], values: dict, red: tuple[str, ...] = ()) -> Row:
+    """A row of `values` by the columns' keys, ISO days as dates; the cells of `red` flagged."""
+    cells = tuple(
+        date.fromisoformat(values[column.key]) if column.format == "date" and values[column.key] else values[column.key]
+        for column in columns
+    )
+    keys = [column.key for column in columns]
+    return Row(cells, {keys.index(key): BAD for key in red} or None)
 
 
 def _streamed(connection: Connection, sql: str, params: dict, make_row) -> QueryRows:
@@ -60,12 +71,14 @@ _PROBLEM_COLUMNS = [
     Column("overdue_days", "逾期天数", "days"),
     Column("note", "解决情况", terminal=False, wrap=True),
 ]
-# Open at the day (overdue, the longest first; then by due day), then solved in the period.
+# Open at the day (overdue, the longest first; then by due day) — of a project not terminated by then,
+# as ZS405 counts them — then solved in the period.
+_OPEN = "(problem.resolved_on IS NULL OR problem.resolved_on > :as_of)"
 _PROBLEM_SQL = (
     "SELECT problem.id, project.code AS project, project.name AS project_name, unit.name AS unit, problem.text, "
     "problem.raised_on, problem.due_on, problem.resolved_on, problem.note FROM problem "
     "JOIN project ON project.id = problem.project_id JOIN unit ON unit.id = problem.unit_id "
-    "WHERE problem.raised_on <= :as_of AND (problem.resolved_on IS NULL OR problem.resolved_on >= :first) "
+    f"WHERE problem.raised_on <= :as_of AND ({_OPEN} AND {LIVE_SQL} OR problem.resolved_on BETWEEN :first AND :as_of) "
     "ORDER BY CASE WHEN problem.resolved_on IS NOT NULL AND problem.resolved_on <= :as_of THEN 1 ELSE 0 END, "
     "problem.due_on, problem.resolved_on, problem.id"
 )
@@ -76,23 +89,21 @@ def problem_section(connection: Connection, period: Period, report: CheckReport)
     as_of = period.as_of.isoformat()
     params = {"as_of": as_of, "first": period.first.isoformat()}
     flagged = _flagged_items(report, "ZS405")
-    keys = [column.key for column in _PROBLEM_COLUMNS]
-    dated = {key: key in ("raised_on", "due_on", "resolved_on") for key in keys}
 
     def make_row(row: dict) -> Row:
         # a resolution after the day had not happened yet: left out
         row["resolved_on"] = row["resolved_on"] if row["resolved_on"] and row["resolved_on"] <= as_of else None
-        values = problem_view(row, as_of)
-        flags = {keys.index("state_label"): BAD, keys.index("overdue_days"): BAD} if row["id"] in flagged else None
-        return Row(tuple(_cell(values[key], dated[key]) for key in keys), flags)
+        red = ("state_label", "overdue_days") if row["id"] in flagged else ()
+        return _row(_PROBLEM_COLUMNS, problem_view(row, as_of), red)
 
     rows = _streamed(connection, _PROBLEM_SQL, params, make_row)
     counts = connection.exec_driver_sql(
-        "SELECT count(CASE WHEN resolved_on IS NULL OR resolved_on > :as_of THEN 1 END), "
-        "count(CASE WHEN (resolved_on IS NULL OR resolved_on > :as_of) AND due_on < :as_of THEN 1 END), "
-        "count(CASE WHEN resolved_on BETWEEN :first AND :as_of THEN 1 END), "
-        "count(CASE WHEN raised_on >= :year_first THEN 1 END), "
-        "count(CASE WHEN resolved_on BETWEEN :year_first AND :as_of THEN 1 END) FROM problem WHERE raised_on <= :as_of",
+        f"SELECT count(CASE WHEN {_OPEN} AND {LIVE_SQL} THEN 1 END), "
+        f"count(CASE WHEN {_OPEN} AND {LIVE_SQL} AND problem.due_on < :as_of THEN 1 END), "
+        "count(CASE WHEN problem.resolved_on BETWEEN :first AND :as_of THEN 1 END), "
+        "count(CASE WHEN problem.raised_on >= :year_first THEN 1 END), "
+        "count(CASE WHEN problem.resolved_on BETWEEN :year_first AND :as_of THEN 1 END) "
+        "FROM problem JOIN project ON project.id = problem.project_id WHERE problem.raised_on <= :as_of",
         params | {"year_first": f"{period.year}-01-01"},
     ).one()
     open_now, overdue, solved, raised_year, solved_year = counts
@@ -102,14 +113,10 @@ def problem_section(connection: Connection, period: Period, report: CheckReport)
     )
     notes = [
         line,
-        "列出截至日仍未解决的问题（逾期的在前，按办结时限先后）和本期解决的问题；逾期天数＝截至日－办结时限。红色为 ZS405 预警。",
+        "列出截至日仍未解决的问题（逾期的在前，按办结时限先后；项目已终止的不列）和本期解决的问题；逾期天数＝截至日－办结时限。红色为 ZS405 预警。",
     ]
     return Section("problems", "问题协调", _PROBLEM_COLUMNS, rows, notes,
                    summary=line if len(rows) > TERMINAL_ROWS else None, frozen_columns=2)  # fmt: skip
-
-
-def _cell(value, is_date: bool):
-    return date.fromisoformat(value) if is_date and value else value
 
 
 # --- 企业诉求 ------------------------------------------------------------------------------------
@@ -152,18 +159,13 @@ def request_section(connection: Connection, period: Period, report: CheckReport)
     as_of = period.as_of.isoformat()
     params = {"as_of": as_of, "first": period.first.isoformat()}
     flagged = _flagged_items(report, "ZS406")
-    keys = [column.key for column in _REQUEST_COLUMNS]
-    dated = {key: key in ("received_on", "due_on", "resolved_on") for key in keys}
 
     def make_row(row: dict) -> Row:
         values = request_view(row, as_of)
         if values["state"] in ("open", "overdue"):
             values["resolved_on"] = None  # resolved after the day: not yet at the day
-        flags = None
-        if row["id"] in flagged:
-            days = "overdue_days" if values["state"] == "overdue" else "unrated_days"
-            flags = {keys.index("state_label"): BAD, keys.index(days): BAD}
-        return Row(tuple(_cell(values[key], dated[key]) for key in keys), flags)
+        days = "overdue_days" if values["state"] == "overdue" else "unrated_days"
+        return _row(_REQUEST_COLUMNS, values, ("state_label", days) if row["id"] in flagged else ())
 
     rows = _streamed(connection, _REQUEST_SQL, params, make_row)
     notes = _request_notes(connection, period, params)

@@ -21,26 +21,59 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 
-def _by_unit(rows: list[dict]) -> dict[str, list[dict]]:
-    units: dict[str, list[dict]] = {}
+def _tuples(connection: Connection, sql: str, params: dict) -> list[tuple]:
+    """Rows as plain tuples through the driver's cursor: a city's register may flag tens of thousands."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _details(connection: Connection, sql: str, ids: list[int]) -> dict[int, tuple]:
+    """The columns `sql` selects (the id first) of the few cases a message names, by id."""
+    if not ids:
+        return {}
+    listed = ", ".join(str(int(case_id)) for case_id in ids)  # the ledger's own integers
+    return {row[0]: row[1:] for row in _tuples(connection, sql.format(ids=listed), {})}
+
+
+def _by_unit_order(table: str) -> str:
+    """How the queries below order their (unit_id, day, id) rows: `+unit_id` keeps SQLite on the
+    index that finds the few open cases rather than on the unit's, which would read every case."""
+    return f" ORDER BY +{table}.unit_id, 2, {table}.id"
+
+
+def _by_unit(rows: list[tuple]) -> dict[int, list[tuple]]:
+    """(unit_id, day, id) rows, as `_by_unit_order` orders them, grouped by unit."""
+    units: dict[int, list[tuple]] = {}
     for row in rows:
-        units.setdefault(row["unit"], []).append(row)
+        units.setdefault(row[0], []).append(row)
     return units
 
 
-def _listed(rows: list[dict], describe) -> str:
-    return "、".join(describe(row) for row in rows[:LISTED]) + (f"等{len(rows)}件" if len(rows) > LISTED else "")
+def _unit_names(connection: Connection) -> dict[int, str]:
+    return dict(_tuples(connection, "SELECT id, name FROM unit", {}))
+
+
+def _listed(cases: list, describe) -> str:
+    """The first cases as a message names them, and how many there are in all."""
+    return "、".join(describe(case) for case in cases[:LISTED]) + (f"等{len(cases)}件" if len(cases) > LISTED else "")
 
 
 def _days(as_of: date, day: str) -> int:
     return (as_of - date.fromisoformat(str(day))).days
 
 
-def _flagged(
-    year: int, as_of: date, unit: str, count: int, message: str, metric: str, facts: dict, ids: list
-) -> Result:
+def _flagged(year: int, as_of: date, unit: str, count: int, message: str, metric: str, ids: list) -> Result:
     status = "missed" if year_over(as_of) else "behind"
-    return Result(unit, str(year), count, 0, None, status, message, metric=metric, facts=facts, keys={"items": ids})
+    return Result(unit, str(year), count, 0, None, status, message, metric=metric, keys={"items": ids})
+
+
+# Open at :as_of after the due day (the due day itself is in time). The OR on the resolution day
+# is two searches of its index: only the open cases are read, however long the register.
+_OVERDUE = "(resolved_on IS NULL OR resolved_on > :as_of) AND due_on < :as_of"
 
 
 @rule("ZS405", "overdue-problems", "项目问题限期解决", "（十七）", "warning")
@@ -48,30 +81,34 @@ def overdue_problems(connection: Connection, year: int, as_of: date) -> list[Res
     """检查：交办的项目推进问题是否在办结时限内解决。
     依据：（十七）“梳理调度项目推进情况，协调解决项目推进难题”；（十三）“着力打破要素瓶颈”。
     计算：提出日期不晚于检查日、办结时限早于检查日、到检查日仍未解决（没有解决日期，或解决日期晚于检查日）
-    的问题（`zs problem add`），不论哪一年提出。逾期天数 = 检查日 − 办结时限。按责任单位各一条结果：
+    的问题（`zs problem add`），不论哪一年提出；项目在检查日前已终止的不计。逾期天数 = 检查日 − 办结时限。按责任单位各一条结果：
     对象为单位，`items` 列出问题编号，实际为逾期问题个数，目标为0，为落后（12月31日为未完成）；
     没有逾期的问题时为一条达标结果。
     """
-    rows = dict_rows(
+    rows = _tuples(
         connection,
-        "SELECT problem.id, unit.name AS unit, project.code, project.name, problem.text, problem.due_on "
-        "FROM problem JOIN unit ON unit.id = problem.unit_id JOIN project ON project.id = problem.project_id "
-        "WHERE problem.raised_on <= :as_of AND problem.due_on < :as_of "
-        "AND (problem.resolved_on IS NULL OR problem.resolved_on > :as_of) ORDER BY unit.id, problem.due_on, problem.id",
+        "SELECT problem.unit_id, problem.due_on, problem.id FROM problem JOIN project ON project.id = problem.project_id "
+        f"WHERE {_OVERDUE} AND problem.raised_on <= :as_of AND {LIVE}{_by_unit_order('problem')}",
         {"as_of": as_of.isoformat()},
     )
+    units = _by_unit(rows)
+    names = _unit_names(connection) if units else {}
+    shown = _details(
+        connection,
+        "SELECT problem.id, project.code, project.name, problem.text FROM problem "
+        "JOIN project ON project.id = problem.project_id WHERE problem.id IN ({ids})",
+        [row[2] for problems in units.values() for row in problems[:LISTED]],
+    )
+
+    def describe(row: tuple) -> str:
+        code, name, text = shown[row[2]]
+        return f"#{row[2]} {code} {name}：{text}（逾期{_days(as_of, row[1])}天）"
+
     results = []
-    for unit, problems in _by_unit(rows).items():
-        for problem in problems:
-            problem["overdue_days"] = _days(as_of, problem["due_on"])
-        listed = _listed(
-            problems, lambda p: f"#{p['id']} {p['code']} {p['name']}：{p['text']}（逾期{p['overdue_days']}天）"
-        )
-        message = (
-            f"{unit}逾期未解决的项目问题{len(problems)}个：{listed}；解决后登记：zs problem resolve 编号 --on 日期"
-        )
-        ids = [problem["id"] for problem in problems]
-        results.append(_flagged(year, as_of, unit, len(problems), message, "ZS405", {"problems": problems}, ids))
+    for unit_id, problems in units.items():
+        unit = names[unit_id]
+        message = f"{unit}逾期未解决的项目问题{len(problems)}个：{_listed(problems, describe)}；解决后登记：zs problem resolve 编号 --on 日期"
+        results.append(_flagged(year, as_of, unit, len(problems), message, "ZS405", [row[2] for row in problems]))
     if not results:
         results.append(
             Result(None, str(year), 0, 0, None, "met", "没有逾期未解决的项目问题", metric="ZS405", keys={"items": []})
@@ -92,40 +129,50 @@ def open_requests(connection: Connection, year: int, as_of: date) -> list[Result
     if limit is None:
         return [missing_target("ZS406.unrated_days", year)]
     days = int(limit)
-    rows = dict_rows(
+    params = {"as_of": as_of.isoformat(), "resolved_before": (as_of - timedelta(days=days + 1)).isoformat()}
+    received, by_unit = "received_on <= :as_of", _by_unit_order("enterprise_request")
+    overdue = _by_unit(
+        _tuples(
+            connection,
+            f"SELECT unit_id, due_on, id FROM enterprise_request WHERE {_OVERDUE} AND {received}{by_unit}",
+            params,
+        )
+    )
+    # resolved more than the limit before and not rated by the day: searched by the rating day (few are unrated)
+    unrated = _by_unit(
+        _tuples(
+            connection,
+            "SELECT unit_id, resolved_on, id FROM enterprise_request WHERE +resolved_on <= :resolved_before "
+            f"AND (rated_on IS NULL OR rated_on > :as_of) AND {received}{by_unit}",
+            params,
+        )
+    )
+    names = _unit_names(connection) if overdue or unrated else {}
+    shown = _details(
         connection,
-        "SELECT enterprise_request.id, unit.name AS unit, enterprise_request.enterprise, enterprise_request.text, "
-        "enterprise_request.due_on, enterprise_request.resolved_on FROM enterprise_request "
-        "JOIN unit ON unit.id = enterprise_request.unit_id WHERE enterprise_request.received_on <= :as_of AND ("
-        "((enterprise_request.resolved_on IS NULL OR enterprise_request.resolved_on > :as_of) "
-        " AND enterprise_request.due_on < :as_of) OR (enterprise_request.resolved_on <= :resolved_before "
-        " AND (enterprise_request.rated_on IS NULL OR enterprise_request.rated_on > :as_of))) "
-        "ORDER BY unit.id, enterprise_request.id",
-        {"as_of": as_of.isoformat(), "resolved_before": (as_of - timedelta(days=days + 1)).isoformat()},
+        "SELECT id, enterprise, text FROM enterprise_request WHERE id IN ({ids})",
+        [row[2] for cases in (*overdue.values(), *unrated.values()) for row in cases[:LISTED]],
     )
     results = []
-    for unit, requests in _by_unit(rows).items():
-        overdue: list[dict] = []
-        unrated: list[dict] = []
-        for request in requests:
-            resolved = request["resolved_on"] is not None and str(request["resolved_on"]) <= as_of.isoformat()
-            request["waiting"] = "unrated" if resolved else "overdue"
-            request["days"] = _days(as_of, request["resolved_on"] if resolved else request["due_on"])
-            (unrated if resolved else overdue).append(request)
+    for unit_id in sorted(overdue.keys() | unrated.keys()):
+        late, waiting = overdue.get(unit_id, []), unrated.get(unit_id, [])
         parts = []
-        if overdue:
-            listed = _listed(overdue, lambda r: f"#{r['id']} {r['enterprise']}：{r['text']}（逾期{r['days']}天）")
-            parts.append(f"逾期未办结{len(overdue)}件：{listed}")
-        if unrated:
-            listed = _listed(unrated, lambda r: f"#{r['id']} {r['enterprise']}（办结已{r['days']}天）")
-            parts.append(f"办结超过{days}天未评价{len(unrated)}件：{listed}")
+        if late:
+            listed = _listed(
+                late, lambda r: f"#{r[2]} {shown[r[2]][0]}：{shown[r[2]][1]}（逾期{_days(as_of, r[1])}天）"
+            )
+            parts.append(f"逾期未办结{len(late)}件：{listed}")
+        if waiting:
+            listed = _listed(waiting, lambda r: f"#{r[2]} {shown[r[2]][0]}（办结已{_days(as_of, r[1])}天）")
+            parts.append(f"办结超过{days}天未评价{len(waiting)}件：{listed}")
+        unit = names[unit_id]
         message = (
             f"{unit}的企业诉求"
             + "；".join(parts)
             + f"；办结：zs request resolve 编号，评价：zs request rate 编号 满意{carried}"
         )
-        ids = [request["id"] for request in requests]
-        results.append(_flagged(year, as_of, unit, len(requests), message, "ZS406", {"requests": requests}, ids))
+        ids = [row[2] for row in late + waiting]
+        results.append(_flagged(year, as_of, unit, len(ids), message, "ZS406", ids))
     if not results:
         message = f"没有逾期未办结、办结超过{days}天未评价的企业诉求{carried}"
         results.append(Result(None, str(year), 0, 0, None, "met", message, metric="ZS406", keys={"items": []}))
@@ -152,21 +199,26 @@ def starts_inspected(connection: Connection, year: int, as_of: date) -> list[Res
         f"(SELECT min(inspected_on) FROM inspection WHERE {seen} AND inspection.result = 'confirmed') AS confirmed_on, "
         f"(SELECT inspected_on || ' ' || result FROM inspection WHERE {seen} "
         " ORDER BY inspected_on DESC, inspection.id DESC LIMIT 1) AS latest "
-        f"FROM project JOIN unit ON unit.id = project.unit_id WHERE +project.started_on BETWEEN :first AND :as_of AND {LIVE} "
+        f"FROM project JOIN unit ON unit.id = project.unit_id WHERE project.started_on BETWEEN :first AND :as_of AND {LIVE} "
         "ORDER BY +project.started_on, project.id",
         {"first": date(year, 1, 1).isoformat(), "as_of": as_of.isoformat()},
     )
     status = "missed" if year_over(as_of) else "behind"
     hint = "zs project inspect {code} --on 日期 --by 查看人员 --result 属实"
     results = []
+    day = as_of.isoformat()
+    deadlines: dict[str, str] = {}  # start day -> the last day to see it on site (the year's starts share few days)
     for row in rows:
-        started = date.fromisoformat(str(row["started_on"]))
-        deadline = (started + timedelta(days=days)).isoformat()
+        start = str(row["started_on"])
+        if start not in deadlines:
+            deadlines[start] = (date.fromisoformat(start) + timedelta(days=days)).isoformat()
+        deadline = deadlines[start]
         latest_on, _, latest_result = (row["latest"] or "").partition(" ")  # the latest inspection since the start
         refuted = latest_result == "refuted"
-        late = as_of.isoformat() > deadline and (row["confirmed_on"] is None or str(row["confirmed_on"]) > deadline)
+        late = day > deadline and (row["confirmed_on"] is None or str(row["confirmed_on"]) > deadline)
         if not (refuted or late):
             continue
+        started = date.fromisoformat(start)
         waited = (as_of - started).days
         head = f"{row['code']} {row['name']}（{row['unit']}）{started.isoformat()}开工"
         if refuted:

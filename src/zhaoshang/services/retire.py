@@ -149,8 +149,8 @@ _FILLED = ("investor", "industry", "channel", "origin", "leader_id", "handler_id
 
 def merged_values(keep: dict, dup: dict, unit_id: int | None = None) -> dict:
     """KEEP's columns after folding DUP in (only those that change): the lead date and each stage
-    date the earlier of the two non-empty ones, the larger amount, KEEP's empty fields filled from DUP, the unit of
-    the earlier signing (a tie, or neither signed: KEEP's) unless `unit_id` says otherwise."""
+    date the earlier of the two non-empty ones, the larger amount, KEEP's empty fields filled from
+    DUP, the unit of the earlier signing (a tie, or neither signed: KEEP's) unless `unit_id` says otherwise."""
     values: dict = {}
     for column in ("lead_on", *(STAGE_COLUMNS[stage] for stage in STAGES)):
         dates = [str(day) for day in (keep[column], dup[column]) if day]
@@ -165,9 +165,10 @@ def merged_values(keep: dict, dup: dict, unit_id: int | None = None) -> dict:
     return {column: value for column, value in values.items() if value != keep[column]}
 
 
-def _move_links(writer: Writer, keep_id: int, dup_id: int) -> list[tuple[str, int, int]]:
+def _move_links(writer: Writer, keep_id: int, dup_id: int) -> list[dict]:
     """Point DUP's link rows at KEEP (dropping those KEEP already has, after KEEP's row takes the
-    larger value where the link says so); returns (label, rows moved or folded, of which KEEP had one)."""
+    larger value where the link says so); returns per link table {label, moved: rows moved or
+    folded, folded: of those the ones KEEP had already, larger: whether the larger value was kept}."""
     moved = []
     for link, rows in project_links(writer.connection, dup_id):
         keys = key_columns(link.table)
@@ -190,7 +191,7 @@ def _move_links(writer: Writer, keep_id: int, dup_id: int) -> list[tuple[str, in
                 writer.insert(link.table, row | {link.column: keep_id})
             else:
                 writer.update(link.table, _key(link.table, row), {link.column: keep_id})
-        moved.append((link.label, len(rows), folded))
+        moved.append({"label": link.label, "moved": len(rows), "folded": folded, "larger": link.larger is not None})
     return moved
 
 

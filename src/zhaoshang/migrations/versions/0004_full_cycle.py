@@ -50,6 +50,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_problem_project_id", "problem", ["project_id"])
     op.create_index("ix_problem_unit_id", "problem", ["unit_id"])
+    op.create_index("ix_problem_resolved_on", "problem", ["resolved_on"])
     op.create_table(
         "enterprise_request",
         sa.Column("id", sa.Integer, nullable=False),
@@ -67,6 +68,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name="fk_enterprise_request_unit_id_unit"),
     )
     op.create_index("ix_enterprise_request_unit_id", "enterprise_request", ["unit_id"])
+    op.create_index("ix_enterprise_request_resolved_on", "enterprise_request", ["resolved_on"])
+    op.create_index("ix_enterprise_request_rated_on", "enterprise_request", ["rated_on"])
     op.create_table(
         "inspection",
         sa.Column("id", sa.Integer, nullable=False),
