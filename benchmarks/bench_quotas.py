@@ -9,7 +9,7 @@ hundreds of MB, so the bulk rows bypass it (as in bench_trip_days.py). Projects 
 span 2015 to 2024-10-31, ten years of a city (design §4), one project in a hundred entered
 twice (ZS404, counted once by ZS101–ZS105); every person has a post, one in ten moved to another
 post in 2024 (ZS201–ZS203 judge them by both); stalls and terminations are dated status events as
-`zs project stall|terminate --on` write them; `--one-year` puts all the trips
+`zs project stall|terminate --on` write them; every project has a lead date; `--one-year` puts all the trips
 in January–October 2024 instead, the worst case for the trip rules. The full cycle of service
 (design §5.4) adds `--cases` each of problems, enterprise requests and on-site inspections, and as
 many months of investment: the problems and requests over the ten years, one in eight still open
@@ -82,6 +82,23 @@ def _project_rows(rng: random.Random, count: int, unit_ids: list[int], person_id
              status_on.isoformat() if status == "terminated" else None, status_on.isoformat())
         )  # fmt: skip
     return rows
+
+
+def _lead_days(seed: int, project_rows: list[tuple]) -> list[str]:
+    """Each project's lead date (在谈日期, the year-end outlook's cohorts): up to a year and a half
+    before its signing, or a day of the ten years for a lead. A generator of its own, so the rest of
+    the ledger is the one the figures were measured on before lead dates existed."""
+    rng = random.Random(seed + 1)
+    leads = []
+    for row in project_rows:
+        signed = row[8]
+        day = (
+            date.fromisoformat(signed) - timedelta(days=rng.randrange(0, 540))
+            if signed
+            else _day(rng, date(2015, 1, 1), AS_OF)
+        )
+        leads.append(max(day, date(2014, 1, 1)).isoformat())
+    return leads
 
 
 def _person_rows(rng: random.Random, persons: int, unit_ids: list[int]) -> tuple[list[tuple], list[tuple]]:
@@ -169,9 +186,9 @@ def build(
         project_rows = _project_rows(rng, projects, unit_ids, list(range(1, persons + 1)))
         sql(
             "INSERT INTO project (id, code, name, unit_id, amount, investor, industry, handler_id, "
-            "signed_on, started_on, included_on, producing_on, status, terminated_on) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [row[:-1] for row in project_rows],
+            "signed_on, started_on, included_on, producing_on, status, terminated_on, lead_on) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row[:-1], lead) for row, lead in zip(project_rows, _lead_days(seed, project_rows), strict=True)],
         )
         sql(
             "INSERT INTO project_status (project_id, status, since, reason) VALUES (?, ?, ?, '基准测试')",

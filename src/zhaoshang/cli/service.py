@@ -142,7 +142,7 @@ def request_rate(
     ctx: typer.Context,
     request_id: str = typer.Argument(..., metavar="编号", help="诉求编号（12 或 #12）"),
     rating: str = typer.Argument(..., metavar="满意度", help="满意|基本满意|不满意（或 satisfied|fair|unsatisfied）"),
-    due: str | None = typer.Option(None, "--due", help="不满意时重办的办结时限（必填）"),
+    due: str | None = typer.Option(None, "--due", help="重办的办结时限：评价为不满意时必填"),
     on: str | None = typer.Option(None, "--on", help="评价日期；默认今天"),
 ) -> None:
     """企业对办结诉求的评价；不满意即重办，须给出新的办结时限。"""

@@ -30,24 +30,36 @@ def _flagged_items(report: CheckReport, code: str) -> set[int]:
     return {item for result in report.results if result.code == code for item in result.keys.get("items", ())}
 
 
-def _row(columns: list[Column], values: dict, red: tuple[str, ...] = ()) -> Row:
-    """A row of `values` by the columns' keys, ISO days as dates; the cells of `red` flagged."""
-    cells = tuple(
-        date.fromisoformat(values[column.key]) if column.format == "date" and values[column.key] else values[column.key]
-        for column in columns
-    )
-    keys = [column.key for column in columns]
-    return Row(cells, {keys.index(key): BAD for key in red} or None)
+class _Rows:
+    """How a section's values become rows: ISO days as dates, the cells named red flagged."""
+
+    def __init__(self, columns: list[Column]):
+        self.keys = [column.key for column in columns]
+        self.dates = frozenset(column.key for column in columns if column.format == "date")
+
+    def row(self, values: dict, red: tuple[str, ...] = ()) -> Row:
+        dates = self.dates
+        cells = [values[key] for key in self.keys]
+        for index, key in enumerate(self.keys):
+            if key in dates and cells[index]:
+                cells[index] = date.fromisoformat(cells[index])
+        return Row(tuple(cells), {self.keys.index(key): BAD for key in red} or None)
 
 
 def _streamed(connection: Connection, sql: str, params: dict, make_row) -> QueryRows:
+    """Rows made afresh by each iteration from a query read through the driver's cursor (a city's
+    register: SQLAlchemy's result rows would cost more than SQLite)."""
+
     def rows() -> Iterator[Row]:
-        result = connection.exec_driver_sql(sql, params)
+        cursor = connection.connection.cursor()
         try:
-            for row in result.mappings():
-                yield make_row(dict(row))
+            cursor.execute(sql, params)
+            names = [column[0] for column in cursor.description]
+            while batch := cursor.fetchmany(1000):
+                for values in batch:
+                    yield make_row(dict(zip(names, values, strict=True)))
         finally:
-            result.close()  # a renderer may stop early (the column widths read the first rows)
+            cursor.close()  # a renderer may stop early (the column widths read the first rows)
 
     def count() -> int:
         return connection.exec_driver_sql(f"SELECT count(*) FROM ({sql}) AS listed", params).scalar_one()
@@ -72,13 +84,16 @@ _PROBLEM_COLUMNS = [
     Column("note", "解决情况", terminal=False, wrap=True),
 ]
 # Open at the day (overdue, the longest first; then by due day) — of a project not terminated by then,
-# as ZS405 counts them — then solved in the period.
+# as ZS405 counts them — then solved in the period. Written so that SQLite reads only the cases
+# not solved before the period, through the index on the day solved.
 _OPEN = "(problem.resolved_on IS NULL OR problem.resolved_on > :as_of)"
+_SOLVED_IN_PERIOD = "problem.resolved_on BETWEEN :first AND :as_of"
 _PROBLEM_SQL = (
     "SELECT problem.id, project.code AS project, project.name AS project_name, unit.name AS unit, problem.text, "
     "problem.raised_on, problem.due_on, problem.resolved_on, problem.note FROM problem "
     "JOIN project ON project.id = problem.project_id JOIN unit ON unit.id = problem.unit_id "
-    f"WHERE problem.raised_on <= :as_of AND ({_OPEN} AND {LIVE_SQL} OR problem.resolved_on BETWEEN :first AND :as_of) "
+    "WHERE problem.raised_on <= :as_of AND (problem.resolved_on IS NULL OR problem.resolved_on >= :first) "
+    f"AND ({_SOLVED_IN_PERIOD} OR {LIVE_SQL}) "
     "ORDER BY CASE WHEN problem.resolved_on IS NOT NULL AND problem.resolved_on <= :as_of THEN 1 ELSE 0 END, "
     "problem.due_on, problem.resolved_on, problem.id"
 )
@@ -89,12 +104,13 @@ def problem_section(connection: Connection, period: Period, report: CheckReport)
     as_of = period.as_of.isoformat()
     params = {"as_of": as_of, "first": period.first.isoformat()}
     flagged = _flagged_items(report, "ZS405")
+    made = _Rows(_PROBLEM_COLUMNS)
 
     def make_row(row: dict) -> Row:
         # a resolution after the day had not happened yet: left out
         row["resolved_on"] = row["resolved_on"] if row["resolved_on"] and row["resolved_on"] <= as_of else None
         red = ("state_label", "overdue_days") if row["id"] in flagged else ()
-        return _row(_PROBLEM_COLUMNS, problem_view(row, as_of), red)
+        return made.row(problem_view(row, as_of), red)
 
     rows = _streamed(connection, _PROBLEM_SQL, params, make_row)
     counts = connection.exec_driver_sql(
@@ -159,13 +175,14 @@ def request_section(connection: Connection, period: Period, report: CheckReport)
     as_of = period.as_of.isoformat()
     params = {"as_of": as_of, "first": period.first.isoformat()}
     flagged = _flagged_items(report, "ZS406")
+    made = _Rows(_REQUEST_COLUMNS)
 
     def make_row(row: dict) -> Row:
         values = request_view(row, as_of)
         if values["state"] in ("open", "overdue"):
             values["resolved_on"] = None  # resolved after the day: not yet at the day
         days = "overdue_days" if values["state"] == "overdue" else "unrated_days"
-        return _row(_REQUEST_COLUMNS, values, ("state_label", days) if row["id"] in flagged else ())
+        return made.row(values, ("state_label", days) if row["id"] in flagged else ())
 
     rows = _streamed(connection, _REQUEST_SQL, params, make_row)
     notes = _request_notes(connection, period, params)

@@ -40,13 +40,8 @@ if TYPE_CHECKING:
 
 RATING_LABELS = {"satisfied": "满意", "fair": "基本满意", "unsatisfied": "不满意"}
 _RATING_CHOICES = {code: code for code in RATING_LABELS} | {label: code for code, label in RATING_LABELS.items()}
-STATE_LABELS = {
-    "open": "办理中",
-    "overdue": "逾期未办结",
-    "unrated": "待评价",
-    "rated": "已评价",
-    "resolved": "已解决",
-}
+PROBLEM_STATES = {"open": "未解决", "overdue": "逾期未解决", "resolved": "已解决"}
+REQUEST_STATES = {"open": "办理中", "overdue": "逾期未办结", "unrated": "待评价", "rated": "已评价"}
 
 
 @dataclass(frozen=True)
@@ -188,7 +183,7 @@ def problems_of(connection: Connection, project_id: int) -> list[dict]:
 
 def problem_view(row: dict, as_of: str) -> dict:
     state, overdue = case_state(row["due_on"], row["resolved_on"], as_of)
-    label = {"open": "未解决", "overdue": "逾期未解决", "resolved": "已解决"}[state]
+    label = PROBLEM_STATES[state]
     return row | {
         "state": state,
         "state_label": label,
@@ -350,7 +345,7 @@ def request_state(row: dict, as_of: str) -> tuple[str, int | None]:
 
 def request_view(row: dict, as_of: str) -> dict:
     state, days = request_state(row, as_of)
-    label = STATE_LABELS[state]
+    label = REQUEST_STATES[state]
     if row["reopened"] and state in ("open", "overdue"):
         label = "重办中" if state == "open" else "重办逾期"
     # the rating given by as_of: 满意 or 基本满意 once rated, 不满意 while reopened
