@@ -20,6 +20,7 @@ without one has its lead date read from the audit entry that entered it.
 from __future__ import annotations
 
 import calendar
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -78,8 +79,12 @@ def same_day(day: date, year: int) -> date:
     return date(year, day.month, min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
+_BAND_STARTS = [low for low, _, _ in AGE_BANDS[1:]]
+
+
 def _band(age: int) -> int:
-    return next(index for index, (low, high, _) in enumerate(AGE_BANDS) if age >= low and (high is None or age < high))
+    """The index of the age band of `age` days."""
+    return bisect_right(_BAND_STARTS, age)
 
 
 def _projects(connection: Connection) -> list[dict]:
@@ -103,47 +108,56 @@ def _projects(connection: Connection) -> list[dict]:
     return [row for row in rows if row["lead_on"] is not None]
 
 
-def _pipeline(projects: list[dict], stream: Stream, day: str) -> list[dict]:
-    """The projects of a stream's pipeline at a day: known to the ledger (lead date on or before
-    it), dated `since` on or before it, not at the counted stage by it, not terminated by it."""
-    return [
-        project
-        for project in projects
-        if project["lead_on"] <= day
-        and project[stream.since] is not None
-        and project[stream.since] <= day
-        and (project[stream.stage] is None or project[stream.stage] > day)
-        and (project["terminated_on"] is None or project["terminated_on"] > day)
-    ]
-
-
-def _bands(projects: list[dict], stream: Stream, day: date) -> list[list[dict]]:
-    bands: list[list[dict]] = [[] for _ in AGE_BANDS]
+def _tallies(projects: list[dict], stream: Stream, years: list[int], as_of: date) -> dict[int, list[list[int]]]:
+    """Per year of `years` (consecutive, ending with as_of's), per age band: [projects in the
+    stream's pipeline at the year's day, of them those that reached the counted stage by 31 December
+    and were still live then]. A project is in the pipeline at a day X when it is known to the
+    ledger (lead date ≤ X), dated `since` ≤ X, not at the stage by X and not terminated by X: the
+    days X it is in form one run of years, found from its dates, so each project is read once."""
+    days = {year: same_day(as_of, year) for year in years}
+    iso = {year: day.isoformat() for year, day in days.items()}
+    tallies = {year: [[0, 0] for _ in AGE_BANDS] for year in years}
+    low, high = years[0], years[-1]
     for project in projects:
-        bands[_band((day - date.fromisoformat(project[stream.since])).days)].append(project)
-    return bands
+        since = project[stream.since]
+        if since is None:
+            continue
+        start = max(project["lead_on"], since)
+        first = int(start[:4])
+        if first > high:
+            continue
+        first = low if first < low else first + (start > iso[first])
+        stage, terminated = project[stream.stage], project["terminated_on"]
+        ends = [day for day in (stage, terminated) if day is not None]
+        last = high  # the last year whose day is before the stage and the termination
+        if ends:
+            end = min(ends)
+            year = int(end[:4])
+            if year < low:
+                continue
+            if year <= high:
+                last = year if iso[year] < end else year - 1
+        since_day = date.fromisoformat(since)
+        for year in range(first, last + 1):
+            year_end = f"{year}-12-31"
+            reached = stage is not None and stage <= year_end and (terminated is None or terminated > year_end)
+            band = tallies[year][_band((days[year] - since_day).days)]
+            band[0] += 1
+            band[1] += reached
+    return tallies
 
 
-def _reached(project: dict, stream: Stream, year_end: str) -> bool:
-    """Reached the counted stage by 31 December and still live then (what the rule counts at year end)."""
-    reached = project[stream.stage]
-    return (
-        reached is not None
-        and reached <= year_end
-        and (project["terminated_on"] is None or project["terminated_on"] > year_end)
-    )
-
-
-def _outcome(now: list[int], cohort: list[list[dict]], stream: Stream, year_end: str) -> Fraction:
+def _outcome(now: list[int], cohort: list[list[int]]) -> Fraction:
     """Σ over bands of (projects in the band now × the cohort's share of the band that reached the
     stage); a band the cohort has no project in takes the cohort's share over all its bands."""
-    everyone = [project for band in cohort for project in band]
-    overall = Fraction(sum(_reached(project, stream, year_end) for project in everyone), len(everyone))
-    total = Fraction(0)
-    for count, band in zip(now, cohort, strict=True):
-        share = Fraction(sum(_reached(project, stream, year_end) for project in band), len(band)) if band else overall
-        total += count * share
-    return total
+    overall = Fraction(sum(reached for _, reached in cohort), sum(members for members, _ in cohort))
+    return sum(
+        (
+            count * (Fraction(reached, members) if members else overall)
+            for count, (members, reached) in zip(now, cohort, strict=True)
+        ),
+        Fraction(0),
+    )
 
 
 def year_end_outlook(connection: Connection, as_of: date, actuals: dict[str, int | None]) -> list[Outlook]:
@@ -158,13 +172,11 @@ def year_end_outlook(connection: Connection, as_of: date, actuals: dict[str, int
     outlooks = []
     for stream in STREAMS:
         actual = actuals.get(stream.code)
-        now = [len(band) for band in _bands(_pipeline(projects, stream, as_of.isoformat()), stream, as_of)]
-        outcomes: dict[int, Fraction] = {}
-        for year in years:
-            day = same_day(as_of, year)
-            cohort = _bands(_pipeline(projects, stream, day.isoformat()), stream, day)
-            if any(cohort):
-                outcomes[year] = _outcome(now, cohort, stream, f"{year}-12-31")
+        tallies = _tallies(projects, stream, [*years, as_of.year], as_of)
+        now = [members for members, _ in tallies[as_of.year]]
+        outcomes = {
+            year: _outcome(now, tallies[year]) for year in years if any(members for members, _ in tallies[year])
+        }
         outlook = Outlook(stream.code, actual, sum(now), None, None, None, outcomes)
         if actual is None:
             outlook.reason = "未设定年度目标，没有年累计数"
