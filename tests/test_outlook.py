@@ -182,3 +182,41 @@ def test_lead_dates_default_to_the_day_entered_and_a_given_one_is_checked(zs: Zs
     )
     assert_rejected(zs("project", "edit", "P1", "--lead", "2023-02-30"), "在谈日期（--lead）", "不是有效日期")
     assert dump(zs.db) == before
+
+
+def test_the_years_a_project_is_in_the_pipeline_are_those_of_the_day_by_day_definition():
+    """`_tallies` reads each project once; here it is checked against the definition applied day by day
+    (known by X, dated by X, not at the stage by X, not terminated by X) on random projects."""
+    import random
+
+    from zhaoshang.reports import outlook
+
+    rng = random.Random(12)
+
+    def day(first: date, span: int) -> str:
+        return (first + timedelta(days=rng.randrange(span))).isoformat()
+
+    projects = []
+    for _ in range(400):
+        lead = day(date(2019, 1, 1), 2000)
+        signed = day(date.fromisoformat(lead), 700) if rng.random() < 0.7 else None
+        started = day(date.fromisoformat(signed), 500) if signed and rng.random() < 0.7 else None
+        terminated = day(date.fromisoformat(lead), 1500) if rng.random() < 0.15 else None
+        projects.append({"lead_on": lead, "signed_on": signed, "started_on": started, "terminated_on": terminated})
+    for as_of in (date(2024, 2, 29), date(2024, 6, 30), date(2024, 12, 31), date(2023, 1, 1)):
+        years = list(range(2019, as_of.year + 1))
+        for stream in outlook.STREAMS:
+            tallied = outlook._tallies(projects, stream, years, as_of)
+            for year in years:
+                x = outlook.same_day(as_of, year)
+                expected = [[0, 0] for _ in outlook.AGE_BANDS]
+                for p in projects:
+                    since, stage, ended = p[stream.since], p[stream.stage], p["terminated_on"]
+                    if not (p["lead_on"] <= x.isoformat() and since and since <= x.isoformat()):
+                        continue
+                    if (stage and stage <= x.isoformat()) or (ended and ended <= x.isoformat()):
+                        continue
+                    band = expected[outlook._band((x - date.fromisoformat(since)).days)]
+                    band[0] += 1
+                    band[1] += bool(stage and stage <= f"{year}-12-31" and not (ended and ended <= f"{year}-12-31"))
+                assert tallied[year] == expected, (as_of, stream.code, year)
