@@ -1,6 +1,6 @@
 """Time `zs check quotas` on a city-sized ledger (issue 4).
 
-    python benchmarks/bench_quotas.py [--projects 100000] [--persons 2000] [--trips 200000] [--runs 5]
+    python benchmarks/bench_quotas.py [--projects 100000] [--persons 2000] [--trips 200000] [--cases 200000] [--runs 5]
 
 Builds a temporary ledger with the project's own code: `init_ledger` (zs init), then the
 generated rows go in through one `ledger.write` transaction with `executemany` — the Writer
@@ -9,8 +9,11 @@ hundreds of MB, so the bulk rows bypass it (as in bench_trip_days.py). Projects 
 span 2015 to 2024-10-31, ten years of a city (design §4), one project in a hundred entered
 twice (ZS404, counted once by ZS101–ZS105); every person has a post, one in ten moved to another
 post in 2024 (ZS201–ZS203 judge them by both); stalls and terminations are dated status events as
-`zs project stall|terminate --on` write them; `--one-year` puts all the trips
-in January–October 2024 instead, the worst case for the trip rules. Then runs, as a subprocess,
+`zs project stall|terminate --on` write them; every project has a lead date; `--one-year` puts all the trips
+in January–October 2024 instead, the worst case for the trip rules. The full cycle of service
+(design §5.4) adds `--cases` each of problems, enterprise requests and on-site inspections, and as
+many months of investment: the problems and requests over the ten years, one in eight still open
+(ZS405, ZS406), the inspections of started projects, one in twenty 不属实 (ZS407). Then runs, as a subprocess,
 
     zs check quotas --as-of 2024-10-31 --format json
 
@@ -81,6 +84,23 @@ def _project_rows(rng: random.Random, count: int, unit_ids: list[int], person_id
     return rows
 
 
+def _lead_days(seed: int, project_rows: list[tuple]) -> list[str]:
+    """Each project's lead date (在谈日期, the year-end outlook's cohorts): up to a year and a half
+    before its signing, or a day of the ten years for a lead. A generator of its own, so the rest of
+    the ledger is the one the figures were measured on before lead dates existed."""
+    rng = random.Random(seed + 1)
+    leads = []
+    for row in project_rows:
+        signed = row[8]
+        day = (
+            date.fromisoformat(signed) - timedelta(days=rng.randrange(0, 540))
+            if signed
+            else _day(rng, date(2015, 1, 1), AS_OF)
+        )
+        leads.append(max(day, date(2014, 1, 1)).isoformat())
+    return leads
+
+
 def _person_rows(rng: random.Random, persons: int, unit_ids: list[int]) -> tuple[list[tuple], list[tuple]]:
     """Persons (their row repeats the latest post) and posts: one in ten moved in 2024 to another unit and role."""
     people, posts = [], []
@@ -100,7 +120,59 @@ def _person_rows(rng: random.Random, persons: int, unit_ids: list[int]) -> tuple
     return people, posts
 
 
-def build(path: Path, projects: int, persons: int, trips: int, one_year: bool = False, seed: int = 2024) -> None:
+def _case_rows(
+    rng: random.Random, count: int, unit_ids: list[int], project_rows: list[tuple]
+) -> dict[str, list[tuple]]:
+    """Problems, requests, inspections and months of investment, `count` of each (design §5.4)."""
+    started = [(row[0], date.fromisoformat(row[9])) for row in project_rows if row[9]]
+    signed = [(row[0], date.fromisoformat(row[8])) for row in project_rows if row[8]]
+    problems, requests, inspections, months = [], [], [], {}
+
+    def case(since: date) -> tuple[str, str, str | None]:
+        due = since + timedelta(days=rng.randrange(10, 60))
+        solved = since + timedelta(days=rng.randrange(3, 90))
+        return due.isoformat(), (None if rng.random() < 0.12 or solved > AS_OF else solved.isoformat())
+
+    for _ in range(count):
+        project_id, since = rng.choice(signed)
+        raised = min(since + timedelta(days=rng.randrange(1, 400)), AS_OF)
+        problems.append((project_id, rng.choice(unit_ids), "用地指标未落实", raised.isoformat(), *case(raised)))
+        received = _day(rng, date(2015, 1, 1), AS_OF)
+        due, resolved = case(received)
+        rated = None
+        if resolved and rng.random() < 0.9:
+            rated_on = date.fromisoformat(resolved) + timedelta(days=rng.randrange(1, 30))
+            rated = rated_on.isoformat() if rated_on <= AS_OF else None
+        rating = rng.choice(("satisfied", "satisfied", "fair")) if rated else None
+        requests.append(
+            (
+                f"企业{rng.randrange(count)}",
+                "用电报装",
+                rng.choice(unit_ids),
+                received.isoformat(),
+                due,
+                resolved,
+                rating,
+                rated,
+            )
+        )
+        project_id, start = rng.choice(started)
+        result = rng.choices(("confirmed", "partly", "refuted"), (90, 5, 5))[0]
+        inspections.append((project_id, (start + timedelta(days=rng.randrange(3, 60))).isoformat(), "王敏", result))
+        project_id, start = rng.choice(started)
+        month = (start + timedelta(days=rng.randrange(0, 720))).isoformat()[:7]
+        months[(project_id, month)] = rng.randrange(100, 10_000) * 10_000
+    return {
+        "problems": problems,
+        "requests": requests,
+        "inspections": inspections,
+        "investment": [(project_id, month, invested) for (project_id, month), invested in months.items()],
+    }
+
+
+def build(
+    path: Path, projects: int, persons: int, trips: int, one_year: bool = False, seed: int = 2024, cases: int = 200_000
+) -> None:
     rng = random.Random(seed)
     ledger = init_ledger(path, "bench", 2024)
     with ledger.write("bench", "bench.load") as writer:
@@ -114,9 +186,9 @@ def build(path: Path, projects: int, persons: int, trips: int, one_year: bool = 
         project_rows = _project_rows(rng, projects, unit_ids, list(range(1, persons + 1)))
         sql(
             "INSERT INTO project (id, code, name, unit_id, amount, investor, industry, handler_id, "
-            "signed_on, started_on, included_on, producing_on, status, terminated_on) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [row[:-1] for row in project_rows],
+            "signed_on, started_on, included_on, producing_on, status, terminated_on, lead_on) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row[:-1], lead) for row, lead in zip(project_rows, _lead_days(seed, project_rows), strict=True)],
         )
         sql(
             "INSERT INTO project_status (project_id, status, since, reason) VALUES (?, ?, ?, '基准测试')",
@@ -147,6 +219,22 @@ def build(path: Path, projects: int, persons: int, trips: int, one_year: bool = 
                 "INSERT INTO indicator (month, metric, value) VALUES (?, 'output', ?)",
                 (f"2024-{month:02d}", str(270_000 * month)),
             )
+        if cases:  # an empty executemany is no statement at all
+            rows = _case_rows(rng, cases, unit_ids, project_rows)
+            sql(
+                "INSERT INTO problem (project_id, unit_id, text, raised_on, due_on, resolved_on) VALUES (?, ?, ?, ?, ?, ?)",
+                rows["problems"],
+            )
+            sql(
+                "INSERT INTO enterprise_request (enterprise, text, unit_id, received_on, due_on, resolved_on, rating, rated_on, "
+                "reopened) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                rows["requests"],
+            )
+            sql(
+                "INSERT INTO inspection (project_id, inspected_on, inspectors, result) VALUES (?, ?, ?, ?)",
+                rows["inspections"],
+            )
+            sql("INSERT INTO investment (project_id, month, invested) VALUES (?, ?, ?)", rows["investment"])
     ledger.close()
 
 
@@ -155,16 +243,18 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--persons", type=int, default=2_000)
     parser.add_argument("--trips", type=int, default=200_000)
+    parser.add_argument("--cases", type=int, default=200_000, help="problems, requests, inspections (each)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--one-year", action="store_true", help="all trips in 2024 (worst case for ZS201–ZS203)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.sqlite"
         started = time.perf_counter()
-        build(db, args.projects, args.persons, args.trips, args.one_year)
+        build(db, args.projects, args.persons, args.trips, args.one_year, cases=args.cases)
         span = "all in 2024" if args.one_year else "over 2015–2024"
         print(
-            f"ledger: {args.projects} projects, {args.persons} persons, {args.trips} trips ({span}), built in {time.perf_counter() - started:.1f} s"
+            f"ledger: {args.projects} projects, {args.persons} persons, {args.trips} trips ({span}), "
+            f"{args.cases} each of problems, requests, inspections, built in {time.perf_counter() - started:.1f} s"
         )
         command = [
             sys.executable,

@@ -39,8 +39,15 @@ def test_json_is_design_section_3(behind):
     # design §5.2 adds `ledger`: the state of the ledger the check was made from
     assert set(report) == {"as_of", "year", "progress", "ok", "results", "summary", "ledger"}
     assert (report["as_of"], report["year"], report["progress"], report["ok"]) == ("2024-03-31", 2024, 0.25, False)
-    # design §5.1 adds `projects` to ZS403 and ZS404, `person_id` and `unit` to each person's result
-    added = {"ZS403": {"projects"}, "ZS404": {"projects"}}
+    # design §5.1 adds `projects` to ZS403 and ZS404, `person_id` and `unit` to each person's result;
+    # §5.4 `items` to ZS405 and ZS406, `projects` to ZS407
+    added = {
+        "ZS403": {"projects"},
+        "ZS404": {"projects"},
+        "ZS405": {"items"},
+        "ZS406": {"items"},
+        "ZS407": {"projects"},
+    }
     assert all(set(result) == RESULT_KEYS | added.get(result["code"], set()) for result in report["results"])
     zs101 = next(result for result in report["results"] if result["code"] == "ZS101")
     assert {key: zs101[key] for key in ("title", "clause", "severity", "subject", "period", "actual", "target", "expected", "status", "passed")} == {
@@ -142,24 +149,24 @@ def test_target_copy_gives_a_new_year_last_years_quotas(behind):
     behind.ok("target", "set", "ZS101", "30", "--year", "2024", "--unit", "开发区")  # a unit's own row is copied too
     behind.ok("target", "set", "ZS102", "90", "--year", "2025")  # the new year's own figure is kept
     out = behind.ok("target", "copy", "--from", "2024", "--to", "2025")
-    # zs init seeded 24 rows for 2024, plus 开发区's ZS101: 25; 2025 already has ZS102: 24 copied, 1 kept
-    assert "新增24项，保留已有1项" in out and "--overwrite" in out
+    # zs init seeded 26 rows for 2024, plus 开发区's ZS101: 27; 2025 already has ZS102: 26 copied, 1 kept
+    assert "新增26项，保留已有1项" in out and "--overwrite" in out
     targets = {
         (t["metric"], t["unit"]): t["value"]
         for t in json.loads(behind.ok("target", "list", "--year", "2025", "--format", "json"))
     }
     assert (targets[("ZS101", None)], targets[("ZS101", "开发区")], targets[("ZS102", None)]) == (117, 30, 90)
-    assert len(targets) == 25
+    assert len(targets) == 27
     entries = [e for e in json.loads(behind.ok("audit", "log", "--format", "json")) if e["action"] == "target.copy"]
-    assert [(e["action_label"], e["changes"]) for e in entries] == [("复制年度目标", 24)]  # one audited transaction
+    assert [(e["action_label"], e["changes"]) for e in entries] == [("复制年度目标", 26)]  # one audited transaction
 
     # the 2024 project is not in 2025: ZS101 is now judged there (0 < 117 × 3/12), and -q says so, exit 1
     quiet = behind("check", "quotas", "--as-of", "2025-03-31", "-q", "--select", "ZS101")
     assert quiet.exit_code == 1 and quiet.stdout.startswith("ZS101 约束性 签约亿元以上项目（全区） 2025 落后序时")
 
     # again, nothing left to copy: no change, no audit entry; --overwrite brings back 2024's 79
-    assert "新增0项，保留已有25项" in behind.ok("target", "copy", "--from", "2024", "--to", "2025")
-    assert "新增0项，保留已有24项，覆盖1项" in behind.ok(
+    assert "新增0项，保留已有27项" in behind.ok("target", "copy", "--from", "2024", "--to", "2025")
+    assert "新增0项，保留已有26项，覆盖1项" in behind.ok(
         "target", "copy", "--from", "2024", "--to", "2025", "--overwrite"
     )
     assert [
@@ -209,7 +216,7 @@ def test_explain_an_unknown_code(zs):
 
 def test_rules_lists_every_rule(zs):
     rules = json.loads(zs.ok("check", "rules", "--format", "json"))
-    assert len(rules) == 18 and rules[0] == {
+    assert len(rules) == 21 and rules[0] == {
         "code": "ZS101",
         "name": "major-projects-signed",
         "title": "签约亿元以上项目",

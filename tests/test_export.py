@@ -18,7 +18,12 @@ SEEDED_UNITS = 21  # the units `zs init` seeds from the opinion
 
 
 def listed(zs: Zs) -> list[dict]:
-    return json.loads(zs.ok("project", "list", "--format", "json"))
+    """The projects as `project list` shows them, all but their lead date (`lead`, issue 12): the projects
+    workbook has no 在谈日期 column, and a project imported without one entered the ledger on the import's day."""
+    return [
+        {key: value for key, value in project.items() if key != "lead"}
+        for project in json.loads(zs.ok("project", "list", "--format", "json"))
+    ]
 
 
 def clone_people(source: Zs, target: Zs) -> None:

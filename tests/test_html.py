@@ -17,7 +17,8 @@ import pytest
 from conftest import Zs, assert_rejected, dump
 
 SAMPLE = Path(__file__).parent.parent / "data" / "sample.sqlite"
-SECTIONS = ["overall", "units", "projects", "trips", "warnings"]
+# the bulletin's sections (issue 12 added the outlook, problems and requests)
+SECTIONS = ["overall", "units", "outlook", "projects", "trips", "warnings", "problems", "requests"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed here (.ci/run installs it)")
 

@@ -212,4 +212,61 @@ def test_a_ledger_of_schema_2_gets_posts_and_dated_statuses_from_its_audit_log(t
     action, changes = connection.execute("SELECT action, changes FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     connection.close()
     tables = sorted({change["table"] for change in json.loads(changes)})
-    assert (action, tables) == ("upgrade", ["person_post", "project", "project_status"])
+    # (and, from revision 0004, the lead dates on `project` and the thresholds of ZS406 and ZS407 in `target`)
+    assert (action, tables) == ("upgrade", ["person_post", "project", "project_status", "target"])
+
+
+def test_a_ledger_of_schema_3_gets_lead_dates_from_its_audit_log_and_the_new_thresholds(tmp_path: Path):
+    from datetime import datetime, timedelta, timezone
+
+    db = tmp_path / "v3.sqlite"
+    old = _ledger_at(db, "0003")  # the release before the full cycle of service
+
+    def on(day: str) -> None:
+        old.clock = lambda: datetime.fromisoformat(f"{day}T10:00:00").replace(tzinfo=timezone(timedelta(hours=8)))
+
+    on("2024-01-02")
+    with old.write("老版本", "init") as writer:
+        zone = writer.insert("unit", {"name": "开发区", "kind": "zone"})
+        for year, metric, value in (
+            (2024, "ZS101", "117"),
+            (2025, "ZS101", "120"),
+            (2025, "ZS407.inspection_days", "20"),
+        ):
+            writer.insert("target", {"year": year, "metric": metric, "unit_id": None, "value": value})
+    project = {"unit_id": zone, "amount": 200_000_000, "status": "active"}
+    for day, action, code, signed in (("2024-01-02", "project.add", "P1", None),
+                                      ("2024-02-03", "project.import", "P2", "2023-11-01"),  # entered already signed
+                                      ("2024-03-04", "project.add", "P3", "2024-03-01")):  # fmt: skip
+        on(day)
+        with old.write("老版本", action, subject=code) as writer:
+            writer.insert("project", project | {"code": code, "name": f"{code}项目", "signed_on": signed})
+    on("2024-03-05")
+    with old.write("老版本", "project.edit", subject="P1") as writer:  # a later edit is not when it entered
+        writer.update("project", {"id": 1}, {"name": "甲项目"})
+    old.close()
+
+    zs = Zs(db)
+    assert "审计核对通过" in zs.ok("audit", "verify")  # the upgrade explains every row it filled in
+    leads = {p["code"]: p["lead"] for p in json.loads(zs.ok("project", "list", "--format", "json"))}
+    assert leads == {"P1": "2024-01-02", "P2": "2024-02-03", "P3": "2024-03-04"}
+    targets = {(t["year"], t["metric"]): t["value"] for t in json.loads(zs.ok("target", "list", "--format", "json"))}
+    # seeded for every year that has targets; 2025's own ZS407 threshold is kept
+    assert (targets[(2024, "ZS406.unrated_days")], targets[(2024, "ZS407.inspection_days")]) == (15, 30)
+    assert (targets[(2025, "ZS406.unrated_days")], targets[(2025, "ZS407.inspection_days")]) == (15, 20)
+    connection = sqlite3.connect(db)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    action, changes = connection.execute("SELECT action, changes FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    connection.close()
+    changes = json.loads(changes)
+    assert action == "upgrade" and sorted({change["table"] for change in changes}) == ["project", "target"]
+    filled = [(c["key"], c["before"]["lead_on"], c["after"]["lead_on"]) for c in changes if c["table"] == "project"]
+    assert filled == [(1, None, "2024-01-02"), (2, None, "2024-02-03"), (3, None, "2024-03-04")]
+    # the new commands work on the upgraded ledger
+    zs.ok("project", "invest", "P3", "--month", "2024-03", "--amount", "100")
+    assert (
+        zs.last_line(
+            "problem", "add", "P3", "--text", "用地", "--unit", "开发区", "--due", "2024-04-01", "--on", "2024-03-10"
+        )
+        == "1"
+    )

@@ -160,6 +160,22 @@ def test_columns_is_honoured_when_the_output_is_piped(sample: Zs):
     assert "项目台账：共151个项目" in result.stdout  # not 项目台账：项目台账共…
 
 
+def test_the_terminal_bulletin_lists_what_still_needs_doing_and_counts_the_rest(sample: Zs):
+    bulletin = json.loads(sample.ok("report", "monthly", "--month", "2024-10", "--format", "json"))
+    terminal = sample.ok("report", "monthly", "--month", "2024-10")
+    short = [person for person in bulletin["trips"] if person["shortfall"]]
+    assert f"另有{len(bulletin['trips']) - len(short)}人已达到最低天数" in terminal
+    assert all(f"│ {person['person']} " in terminal for person in short)
+    solved = [problem for problem in bulletin["problems"] if problem["state"] == "resolved"]
+    assert solved and f"另有{len(solved)}个已解决" in terminal
+    unrated = [case for case in bulletin["requests"] if case["state"] == "unrated"]
+    assert unrated and all(case["enterprise"][:4] in terminal for case in unrated)  # waiting for a rating: listed
+    kinds = [warning["kind"] for warning in bulletin["warnings"]]
+    beyond_three = sum(max(kinds.count(kind) - 3, 0) for kind in set(kinds))
+    assert beyond_three and f"每类只列等待最久的3条，另有{beyond_three}条" in terminal
+    assert "无法预测" in terminal and "预测方法" not in terminal  # nothing predicted: no method to explain
+
+
 def test_check_quotas_names_the_district_and_reads_severities_in_chinese(sample: Zs):
     result = sample("check", "quotas", "--as-of", "2024-10-31", "--wide", "--select", "ZS101,ZS305")
     assert result.exit_code == 1

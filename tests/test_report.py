@@ -49,7 +49,7 @@ from zhaoshang.services.projects import set_status
 
 MADE_ON = date(2024, 11, 5)
 HYPERLINK = '=HYPERLINK("http://x","y")'
-SHEETS = ["总体进度", "单位排名", "项目台账", "外出招商", "预警"]
+SHEETS = ["总体进度", "单位排名", "全年预测", "项目台账", "外出招商", "预警", "问题协调", "企业诉求"]
 RED_FONT = "9C0006"  # the colour without its alpha byte (openpyxl writes 00, XlsxWriter FF)
 
 
@@ -276,6 +276,10 @@ def test_warnings_list_what_zs4xx_flags_with_the_days_waited(figures: dict):
         ("unstarted", "P4", "2024-02-01", 273, 180),
         ("unincluded", "P5", "2024-06-03", 150, 90),
         ("signed_twice", "P3、P9", "2024-10-25", 6, None),
+        # ZS407: started more than 30 days before and never seen on site (P1 started 11 days before: in time)
+        ("unverified_start", "P3", "2024-04-01", 213, 30),
+        ("unverified_start", "P5", "2024-06-03", 150, 30),
+        ("unverified_start", "P8", "2024-07-01", 122, 30),
         ("stalled", "P8", "2024-09-01", 60, None),
     ]
 
@@ -373,7 +377,7 @@ def test_the_workbook_figures_match_the_ledger(workbook):
     ) == (6, 4, 3)
     warnings = _data(workbook["预警"])
     assert [(row["项目编号"].value, row["已等待天数"].value) for row in warnings if row["项目编号"].value] == [
-        ("P2", 22), ("P4", 273), ("P5", 150), ("P3、P9", 6), ("P8", 60)
+        ("P2", 22), ("P4", 273), ("P5", 150), ("P3、P9", 6), ("P3", 213), ("P5", 150), ("P8", 122), ("P8", 60)
     ]  # fmt: skip
 
 
@@ -416,9 +420,9 @@ def test_frozen_headers_print_setup_and_widths(workbook):
         # one page wide: fitToWidth absent means 1 (the OOXML default, which XlsxWriter leaves out)
         assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    # The print area is the table and its notes: 5 rows above, 20 rules (ZS305 and ZS401 in two rows each),
+    # The print area is the table and its notes: 5 rows above, 23 rules (ZS305 and ZS401 in two rows each),
     # a blank row, 3 note lines; long text overflowing to the right does not shrink the page.
-    assert workbook["总体进度"].print_area == "'总体进度'!$A$1:$L$29"
+    assert workbook["总体进度"].print_area == "'总体进度'!$A$1:$L$32"
     projects = workbook["项目台账"]
     assert projects.freeze_panes == "C6"  # the code and the name stay in view
     # 东城街道 is 4 CJK characters: 8 columns wide, plus a margin; a date column fits 2024-03-01.
@@ -431,9 +435,10 @@ def test_the_unit_sheet_has_a_bar_chart_of_signings_against_targets(workbook):
     assert len(charts) == 1
     chart = charts[0]
     assert chart.tagname == "barChart" and len(chart.series) == 2
-    # The three ranked units (rows 4–6): 累计签约 (column G) and 签约目标 (column L).
+    # The three ranked units (rows 4–6): 累计签约 (column H: after 单位 and six 本月 columns, 本月核实开工 among
+    # them) and 签约目标 (column P: after the six 累计 columns and the two of 完成投资).
     references = [series.val.numRef.f for series in chart.series]
-    assert references == ["'单位排名'!$G$6:$G$8", "'单位排名'!$L$6:$L$8"]
+    assert references == ["'单位排名'!$H$6:$H$8", "'单位排名'!$P$6:$P$8"]
     assert (
         chart.series[0].cat.numRef.f == "'单位排名'!$A$6:$A$8" or chart.series[0].cat.strRef.f == "'单位排名'!$A$6:$A$8"
     )

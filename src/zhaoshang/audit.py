@@ -39,6 +39,10 @@ AUDITED_TABLES = (
     "project_status",
     "project_distinct",
     "retired_project",
+    "investment",
+    "problem",
+    "enterprise_request",
+    "inspection",
 )
 
 # Primary key columns of tables that have no `id`.
@@ -228,6 +232,22 @@ def iter_entries(
         yield AuditRecord(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6], row[7])
 
 
+def inserted_days(connection: Connection, table: str) -> dict[Any, str]:
+    """The local day (YYYY-MM-DD) of the entry that inserted each row of a table, by key: when the
+    row entered the ledger (the latest insert, should a key have been used again after a delete).
+    Reads the whole log: for an upgrade, or for the few rows a figure needs that carry no date."""
+    days: dict[Any, str] = {}
+    for record in iter_entries(connection):
+        for change in record.changes:
+            if change["table"] == table and change["before"] is None and change["after"] is not None:
+                days[_hashable(change["key"])] = record.at[:10]
+    return days
+
+
+def _hashable(key: Any) -> Any:
+    return tuple(key) if isinstance(key, list) else key
+
+
 @dataclass
 class VerifyResult:
     ok: bool
@@ -315,6 +335,10 @@ _TABLE_LABELS = {
     "project_status": "项目状态",
     "project_distinct": "非重复项目",
     "retired_project": "已移除项目",
+    "investment": "完成投资",
+    "problem": "项目问题",
+    "enterprise_request": "企业诉求",
+    "inspection": "现场查看",
 }
 
 
@@ -365,6 +389,20 @@ COLUMN_LABELS = {
     "first_id": "项目",
     "second_id": "项目",
     "merged_into": "并入项目",
+    "lead_on": "在谈日期",
+    "invested": "完成投资（元）",
+    "text": "内容",
+    "raised_on": "提出日期",
+    "due_on": "办结时限",
+    "resolved_on": "解决日期",
+    "enterprise": "企业",
+    "received_on": "受理日期",
+    "rating": "满意度",
+    "rated_on": "评价日期",
+    "reopened": "重办次数",
+    "inspected_on": "查看日期",
+    "inspectors": "查看人员",
+    "result": "查看结果",
 }
 
 

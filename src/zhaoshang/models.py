@@ -86,6 +86,9 @@ class Project(SQLModel, table=True):
     terminated_on: date | None = None
     note: str | None = None
     fixed_amount: int | None = Field(default=None, sa_column=Column(BigInteger))  # yuan, 固投 (0002)
+    # 在谈日期 (0004): since when the project is followed — `--lead`, else the day it entered the ledger.
+    # A project entered already signed may have a later lead date than its signing (see services.projects).
+    lead_on: date | None = None
 
 
 class AuditEntry(SQLModel, table=True):
@@ -241,3 +244,64 @@ class RetiredProject(SQLModel, table=True):
     name: str
     reason: str
     merged_into: str | None = None  # the code of the project it was folded into
+
+
+# --- revision 0004: the full cycle of service (项目全周期服务) ---------------------------------
+
+
+class Investment(SQLModel, table=True):
+    """实际完成投资 of a project in a month (（十六）), in whole 元; one row per project and month."""
+
+    __tablename__ = "investment"
+    __table_args__ = (UniqueConstraint("project_id", "month"), Index("ix_investment_month", "month"))
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    month: str  # YYYY-MM
+    invested: int = Field(sa_column=Column(BigInteger, nullable=False))  # yuan, may be 0
+
+
+class Problem(SQLModel, table=True):
+    """A problem blocking a project (（十七） 协调解决项目推进难题, （十三） 要素保障): whose job it is
+    (`unit_id`), raised on a day, due by a day, resolved on a day (None: open)."""
+
+    __tablename__ = "problem"
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    text: str
+    raised_on: date
+    due_on: date
+    resolved_on: date | None = Field(default=None, index=True)  # ZS405 reads the open ones through it
+    note: str | None = None
+
+
+class EnterpriseRequest(SQLModel, table=True):
+    """An enterprise's request (企业诉求, （十二） 闭环处理): received, handled by a unit (转办 moves it),
+    resolved, rated. Rated 不满意 it is reopened (重办): `reopened` counts the times, `rating` and
+    `rated_on` keep the 不满意 until it is resolved again, and `due_on` is the new due date."""
+
+    __tablename__ = "enterprise_request"
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise: str
+    text: str
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    received_on: date
+    due_on: date
+    resolved_on: date | None = Field(default=None, index=True)  # ZS406: the open ones
+    note: str | None = None
+    rating: str | None = None  # satisfied | fair | unsatisfied
+    rated_on: date | None = Field(default=None, index=True)  # ZS406: the unrated ones
+    reopened: int = 0
+
+
+class Inspection(SQLModel, table=True):
+    """An on-site inspection of a started project (（十八） 现场查看): who went, what they found."""
+
+    __tablename__ = "inspection"
+    __table_args__ = (Index("ix_inspection_project_id_inspected_on", "project_id", "inspected_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    inspected_on: date
+    inspectors: str
+    result: str  # confirmed 属实 | partly 部分属实 | refuted 不属实
+    note: str | None = None

@@ -37,6 +37,7 @@ NAME_MAX = 200  # 项目、基金、楼宇、会议的名称，投资方、产�
 UNIT_NAME_MAX = 60
 PERSON_NAME_MAX = 40
 CODE_MAX = 40  # 项目编号
+TEXT_MAX = 2000  # 走访企业，项目问题和企业诉求的内容
 ACTOR_MAX = 60  # 操作人（--actor）
 
 # Zero-width characters are dropped: they only ever arrive by accident (a paste from a web page
@@ -143,6 +144,16 @@ def parse_amount(value: str | int | Decimal, field: str = "总投资") -> int:
     return int(yuan)
 
 
+_ZEROS = frozenset({"0", "0万", "0万元", "0亿", "0亿元", "0元"})
+
+
+def parse_amount_or_zero(value: str | int | Decimal, field: str) -> int:
+    """An AMOUNT as `parse_amount` reads it, or zero written as `0` (`0万`, `0元` …): a building's
+    tax, a month in which nothing was invested."""
+    text = normalize_text(str(value)).replace(" ", "")
+    return 0 if text in _ZEROS else parse_amount(text, field)
+
+
 def yuan_to_wan(yuan: int) -> Decimal:
     """Exact 万元 figure of a yuan amount, without trailing zeros (12000, 12345.6)."""
     wan = Decimal(yuan) / YUAN_PER_WAN
@@ -227,6 +238,14 @@ def parse_whole(value: str | int, field: str, hint: str, minimum: int = 0) -> in
     if number < minimum:
         raise InputError(f"{field}：'{shown(str(value))}' 应不小于 {minimum}", hint)
     return number
+
+
+def parse_id(value: str | int, field: str, hint: str) -> int:
+    """A record's number as a listing shows it: `12` or `#12` (a trip, a problem, a request)."""
+    text = normalize_text(str(value)).removeprefix("#")
+    if not text.isdigit():
+        raise InputError(f"{field}：'{shown(str(value))}' 不是有效编号", hint)
+    return parse_whole(text, field, hint, minimum=1)
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:

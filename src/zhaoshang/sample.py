@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zhaoshang.errors import ZsError
-from zhaoshang.parsing import parse_date
+from zhaoshang.parsing import parse_amount, parse_date
 
 if TYPE_CHECKING:
     from zhaoshang.db import Ledger
@@ -102,6 +102,14 @@ class SampleYear:
         self.since: dict[str, date] = {}  # person (姓名@单位) -> the day they enter the ledger
         self.moves: dict[str, tuple[date, str, str]] = {}  # person -> (day, new role, new unit)
         self.signed_this_year: list[str] = []
+        # Stage days and amounts the simulated year gives each project (those by `until`), for the
+        # full cycle of service; drawn from a generator of their own so the rest of the year stays as it was.
+        self.signed_on: dict[str, date] = {}
+        self.started_on: dict[str, date] = {}
+        self.amounts: dict[str, int] = {}  # yuan
+        self.investors: dict[str, str] = {}
+        self.withdrawn: str | None = None
+        self.service_random = random.Random(f"{seed}-service")
         self._ledger: Ledger | None = None  # opened by build(); events only run after that
 
     @property
@@ -122,8 +130,8 @@ class SampleYear:
                 self.names.add(name)
                 return name
 
-    def day_in(self, first: date, last: date) -> date:
-        return first + timedelta(days=self.random.randrange((last - first).days + 1))
+    def day_in(self, first: date, last: date, draw: random.Random | None = None) -> date:
+        return first + timedelta(days=(draw or self.random).randrange((last - first).days + 1))
 
     def stamp(self, day: date) -> Callable[[], datetime]:
         minute = self.random.randrange(8 * 60, 18 * 60)
@@ -144,6 +152,10 @@ class SampleYear:
         self.funds()
         self.buildings()
         self.meetings()
+        self.investment()
+        self.inspections(persons)
+        self.problems()
+        self.requests()
         for event in sorted(self.events):
             self.ledger.clock = self.stamp(event.day)
             event.apply()
@@ -270,6 +282,10 @@ class SampleYear:
                 fields.signed = signed.isoformat()  # entered as history when the ledger began
                 created = date(SAMPLE_YEAR, 1, 5)
             self.created[code] = created
+            self.amounts[code] = parse_amount(fields.amount or "0")
+            self.investors[code] = investor
+            if signed is not None:
+                self.signed_on[code] = signed
             if signed is not None and signed.year == SAMPLE_YEAR:
                 self.signed_this_year.append(code)
             self.at(created, partial(add_project, self.ledger, ACTOR, fields))
@@ -297,6 +313,8 @@ class SampleYear:
                     partial(advance_project, self.ledger, ACTOR, code, stage, stage_day.isoformat()),
                 )
                 stage_days.setdefault(code, []).append(stage_day)
+                if stage == "started" and stage_day <= self.until:
+                    self.started_on[code] = stage_day
             if number % 37 == 0:
                 stall_day = stage_day + timedelta(days=30)
                 self.at(
@@ -314,6 +332,7 @@ class SampleYear:
         # One project withdrawn by its investor, and one signed twice under an alike name.
         early = [code for code in codes if self.created[code] < date(SAMPLE_YEAR, 8, 1)]
         withdrawn = early[len(early) // 2]
+        self.withdrawn = withdrawn
         self.at(
             date(SAMPLE_YEAR, 9, 12),
             lambda: set_status(self.ledger, ACTOR, withdrawn, "terminated", "投资方战略调整撤资", "2024-09-12"),
@@ -481,6 +500,151 @@ class SampleYear:
                 project_day,
                 partial(add_meeting, self.ledger, ACTOR, "project", project_day.isoformat(), f"{month}月项目推进会"),
             )
+
+    # --- the full cycle of service (design §5.4) ------------------------------------------------
+
+    def live_on(self, code: str, day: date) -> bool:
+        """Not yet withdrawn on that day (the one termination of the year)."""
+        return not (code == self.withdrawn and day >= date(SAMPLE_YEAR, 9, 12))
+
+    def investment(self) -> None:
+        """实际完成投资, reported by the units near each month's end, from the month of the start: a few
+        per cent of the total a month, the month of the start a little less."""
+        from zhaoshang.services.investment import set_investment
+
+        draw = self.service_random
+        for code, started in sorted(self.started_on.items()):
+            first = max(started, date(SAMPLE_YEAR, 1, 1))
+            for month in range(first.month, self.until.month + 1):
+                day = date(SAMPLE_YEAR, month, draw.randrange(25, 29))
+                if day > self.until or not self.live_on(code, day) or draw.random() < 0.08:
+                    continue  # a month not reported: the unit forgot, or nothing was built
+                share = draw.uniform(0.01, 0.03) if month == first.month else draw.uniform(0.02, 0.07)
+                wan = max(10, round(self.amounts[code] * share / 100_000) * 10)  # to 10万元
+                self.at(day, partial(set_investment, self.ledger, ACTOR, code, f"{SAMPLE_YEAR}-{month:02d}", str(wan)))
+
+    def inspections(self, persons: dict[str, list[str]]) -> None:
+        """现场查看 of the year's starts: most within the 30 days, a few late or never (ZS407 flags them);
+        two claimed starts were not real (不属实), and a few were partly so."""
+        from zhaoshang.services.inspections import inspect_project
+
+        draw = self.service_random
+        bureau = [person.split("@")[0] for person in persons["member"] + persons["staff"] if "区投资促进局" in person]
+        starts = sorted((code, day) for code, day in self.started_on.items() if day.year == SAMPLE_YEAR)
+        refuted = {starts[len(starts) // 3][0], starts[2 * len(starts) // 3][0]}
+        for code, started in starts:
+            chance = draw.random()
+            if chance < 0.06 and code not in refuted:
+                continue  # never seen on site
+            late = chance < 0.12 and code not in refuted
+            day = started + timedelta(days=draw.randrange(35, 60) if late else draw.randrange(3, 28))
+            result, note = "属实", "已进场施工"
+            if code in refuted:
+                result, note = "不属实", "现场未见施工，仅平整场地"
+            elif draw.random() < 0.06:
+                result, note = "部分属实", "仅临时设施开工，主体未动工"
+            by = f"{draw.choice(bureau)}、区住建局工作人员"
+            if day <= self.until and self.live_on(code, day):
+                self.at(day, partial(inspect_project, self.ledger, ACTOR, code, day.isoformat(), by, result, note))
+
+    def problems(self) -> None:
+        """Problems that block projects (（十七）（十三）), each given to the unit that can solve it;
+        most solved, some late, some still open on the last day."""
+        from zhaoshang.services.casework import add_problem, resolve_problem
+
+        draw = self.service_random
+        kinds = (
+            ("土地指标未落实，影响供地", "区发改委"), ("电力增容方案未批复", "区发改委"),
+            ("施工许可手续办理缓慢", "区住建局"), ("环评审批未完成", "区发改委"), ("配套道路未建成", "区住建局"),
+            ("项目融资未到位", "区财政局"), ("技术工人招聘困难", "区人社局"), ("供水供气管网未接通", "区农水局"),
+            ("并联审批材料反复补正", "区营商办"),
+        )  # fmt: skip
+        signed = sorted(
+            code for code, day in self.signed_on.items() if code in self.started_on or day.year == SAMPLE_YEAR
+        )
+        ids: dict[int, int] = {}
+        for number, code in enumerate(draw.sample(signed, min(36, len(signed)))):
+            since = max(self.signed_on[code], self.created[code]) + timedelta(days=draw.randrange(10, 40))
+            if since > self.until - timedelta(days=5) or not self.live_on(code, since):
+                continue
+            text, unit = draw.choice(kinds)
+            due = since + timedelta(days=draw.randrange(20, 60))
+            self.at(
+                since,
+                partial(self.new_case, ids, number, add_problem, code, text, unit, due.isoformat(), since.isoformat()),
+            )
+            if draw.random() < 0.72:
+                solved = since + timedelta(days=draw.randrange(8, 80))
+                note = draw.choice(("已协调解决", "经区调度会协调解决", "包保领导现场办公解决"))
+                if self.live_on(code, solved):
+                    self.at(solved, partial(self.case_step, ids, number, resolve_problem, solved.isoformat(), note))
+
+    def new_case(self, ids: dict[int, int], number: int, add: Callable[..., dict], *args: object) -> None:
+        """Add a problem or request, keeping its id for the steps that follow."""
+        ids[number] = add(self.ledger, ACTOR, *args)["id"]
+
+    def case_step(self, ids: dict[int, int], number: int, step: Callable[..., object], *args: object) -> None:
+        """A later step of a problem or request added by `new_case`."""
+        step(self.ledger, ACTOR, str(ids[number]), *args)
+
+    def requests(self) -> None:
+        """企业诉求 (（十二）): received, now and then handed to another unit (转办), resolved, rated;
+        a few rated 不满意 and redone (重办), a few left unrated."""
+        from zhaoshang.services.casework import add_request, assign_request, rate_request, resolve_request
+
+        draw = self.service_random
+        topics = (
+            ("申请兑现招商引资奖励政策", "区财政局"), ("员工子女入学", "区委组织部"), ("人才公寓申请", "区人社局"),
+            ("厂区周边道路破损", "区住建局"), ("申请融资对接", "区财政局"), ("用电报装", "区发改委"),
+            ("证照办理咨询", "区营商办"), ("物流通道限行", "区住建局"), ("申请技改补助", "区经信局"),
+        )  # fmt: skip
+        enterprises = sorted(set(self.investors.values()))
+        ids: dict[int, int] = {}
+        for number in range(32):
+            received = self.day_in(date(SAMPLE_YEAR, 2, 1), self.until - timedelta(days=3), draw)
+            topic, unit = draw.choice(topics)
+            enterprise = draw.choice(enterprises)
+            due = received + timedelta(days=draw.randrange(15, 31))
+
+            self.at(
+                received,
+                partial(
+                    self.new_case,
+                    ids,
+                    number,
+                    add_request,
+                    enterprise,
+                    topic,
+                    unit,
+                    due.isoformat(),
+                    received.isoformat(),
+                ),
+            )
+            day = received
+            if draw.random() < 0.15:  # not this unit's to do: 转办
+                day += timedelta(days=draw.randrange(1, 4))
+                other = draw.choice([name for _, name in topics if name != unit])
+                self.at(day, partial(self.case_step, ids, number, assign_request, other))
+            for round_number in range(2):
+                if draw.random() > 0.85 and day > self.until - timedelta(days=60):
+                    break  # still being handled (a few old ones are long overdue: ZS406)
+                day += timedelta(days=draw.randrange(5, 35))
+                self.at(
+                    day,
+                    partial(self.case_step, ids, number, resolve_request, day.isoformat(), "已按政策办理并答复企业"),
+                )
+                if draw.random() < 0.12 or (draw.random() < 0.5 and day > self.until - timedelta(days=10)):
+                    break  # the enterprise has not rated it yet
+                day += timedelta(days=draw.randrange(2, 14))
+                rating = (
+                    "不满意"
+                    if round_number == 0 and draw.random() < 0.12
+                    else draw.choice(("满意",) * 4 + ("基本满意",))
+                )
+                redo = (day + timedelta(days=15)).isoformat() if rating == "不满意" else None
+                self.at(day, partial(self.case_step, ids, number, rate_request, rating, redo, day.isoformat()))
+                if rating != "不满意":
+                    break
 
 
 def generate(path: str | Path, seed: int = DEFAULT_SEED, until: date = DEFAULT_UNTIL) -> Path:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from zhaoshang.audit import iter_entries
-from zhaoshang.policy import SEED_TARGETS, SEED_YEAR
+from zhaoshang.audit import inserted_days, iter_entries
+from zhaoshang.policy import SEED_TARGETS, SEED_YEAR, SERVICE_THRESHOLDS
 
 if TYPE_CHECKING:
     from zhaoshang.audit import Writer
@@ -36,6 +36,38 @@ def after_upgrade(writer: Writer, from_version: int) -> None:
         # Revision 0003 brought posts and dated statuses.
         first_posts(writer)
         dated_statuses(writer)
+    if from_version < 4:
+        # Revision 0004 brought the full cycle of service: the thresholds of ZS406 and ZS407, and
+        # the lead date of every project.
+        service_thresholds(writer)
+        lead_dates(writer)
+
+
+def service_thresholds(writer: Writer) -> None:
+    """ZS406's and ZS407's thresholds for every year that has targets (the opinion's year when
+    none has), where the year lacks them: what `zs init` of that year now seeds."""
+    connection = writer.connection
+    years = [row[0] for row in connection.exec_driver_sql("SELECT DISTINCT year FROM target ORDER BY year")]
+    for year in years or [SEED_YEAR]:
+        for metric, value in SERVICE_THRESHOLDS:
+            held = connection.exec_driver_sql(
+                "SELECT 1 FROM target WHERE year = :year AND metric = :metric AND unit_id IS NULL",
+                {"year": year, "metric": metric},
+            ).first()
+            if held is None:
+                writer.insert("target", {"year": year, "metric": metric, "unit_id": None, "value": value})
+
+
+def lead_dates(writer: Writer) -> None:
+    """Each project's lead date is the day it entered the ledger: the day of the audit entry that
+    inserted its row (`project.add`, `project.import`). A row no entry explains (written behind
+    zs's back) gets the last entry's day."""
+    connection = writer.connection
+    entered = inserted_days(connection, "project")
+    last = connection.exec_driver_sql("SELECT at FROM audit_log ORDER BY seq DESC LIMIT 1").first()
+    fallback = last[0][:10] if last else f"{SEED_YEAR}-01-01"
+    for (project_id,) in connection.exec_driver_sql("SELECT id FROM project WHERE lead_on IS NULL ORDER BY id").all():
+        writer.update("project", {"id": project_id}, {"lead_on": entered.get(project_id, fallback)})
 
 
 def first_posts(writer: Writer) -> None:

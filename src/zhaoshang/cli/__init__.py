@@ -8,13 +8,15 @@ imports (SQLAlchemy through the core, XlsxWriter, python-calamine, rich) happen 
 
 from __future__ import annotations
 
-from zhaoshang.cli import checks, ledger, people, projects, reports, targets, transfer, trips
+from zhaoshang.cli import checks, ledger, people, projects, reports, service, targets, transfer, trips
 from zhaoshang.cli.app import app, run
 
 # In the order `zs --help` lists them.
 app.add_typer(people.unit_app, name="unit")
 app.add_typer(people.person_app, name="person")
 app.add_typer(projects.project_app, name="project")
+app.add_typer(service.problem_app, name="problem")
+app.add_typer(service.request_app, name="request")
 app.add_typer(trips.trip_app, name="trip")
 app.add_typer(targets.target_app, name="target")
 app.add_typer(targets.indicator_app, name="indicator")

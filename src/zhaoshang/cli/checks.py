@@ -98,6 +98,9 @@ def check_quotas(
     ),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     as_recorded: str | None = typer.Option(None, "--as-recorded", help=AS_RECORDED_HELP),
+    verified_starts: bool = typer.Option(
+        False, "--verified-starts", help="ZS102、ZS104、ZS105 只计经现场查看属实的开工（zs project inspect）"
+    ),
 ) -> None:
     """对照意见检查考核指标。退出码：0 通过，1 有约束性指标未通过，2 输入有误。"""
     from zhaoshang.parsing import parse_date
@@ -111,7 +114,7 @@ def check_quotas(
     with ledger_at(open_ledger(ctx), as_recorded) as (connection, state):
         # Rebuilt as recorded, the check is judged on the day of that entry unless told otherwise.
         as_of_date = as_of_date or (state.on if as_recorded and state.on else date.today())
-        report = run_checks(connection, as_of_date, select, ignore)
+        report = run_checks(connection, as_of_date, select, ignore, verified_starts)
     if format == "json":  # a stable interface: one whole object, whatever -q says
         data = report.to_json() | {"ledger": state.to_json()}
         if as_recorded is not None:

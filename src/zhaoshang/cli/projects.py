@@ -36,6 +36,7 @@ def _project_options(
     origin: str | None,
     leader: str | None,
     handler: str | None,
+    lead: str | None,
     signed: str | None,
     started: str | None,
     included: str | None,
@@ -47,7 +48,7 @@ def _project_options(
 
     return ProjectFields(
         name=name, unit=unit, amount=amount, code=code, investor=investor, industry=industry, channel=channel,
-        origin=origin, leader=leader, handler=handler, signed=signed, started=started, included=included,
+        origin=origin, leader=leader, handler=handler, lead=lead, signed=signed, started=started, included=included,
         completed=completed, producing=producing, note=note,
     )  # fmt: skip
 
@@ -65,6 +66,7 @@ def project_add(
     origin: str | None = typer.Option(None, "--origin", help="来源地"),
     leader: str | None = typer.Option(None, "--leader", help="包保领导（姓名，或 姓名@单位）"),
     handler: str | None = typer.Option(None, "--handler", help="专人（姓名，或 姓名@单位）"),
+    lead: str | None = typer.Option(None, "--lead", help="在谈日期（开始洽谈之日）；不写为录入之日"),
     signed: str | None = typer.Option(None, "--signed", help="签约日期"),
     started: str | None = typer.Option(None, "--started", help="开工日期"),
     included: str | None = typer.Option(None, "--included", help="纳统日期"),
@@ -78,7 +80,7 @@ def project_add(
 
     fields = _project_options(
         name, unit, amount, code, investor, industry, channel, origin, leader, handler,
-        signed, started, included, completed, producing, note,
+        lead, signed, started, included, completed, producing, note,
     )  # fmt: skip
     ledger = open_ledger(ctx)
     project_code = add_project(ledger, global_options(ctx).actor, fields)
@@ -118,6 +120,7 @@ def project_edit(
     origin: str | None = typer.Option(None, "--origin", help="来源地"),
     leader: str | None = typer.Option(None, "--leader", help="包保领导；空字符串表示清除"),
     handler: str | None = typer.Option(None, "--handler", help="专人；空字符串表示清除"),
+    lead: str | None = typer.Option(None, "--lead", help="在谈日期（开始洽谈之日）"),
     signed: str | None = typer.Option(None, "--signed", help="签约日期"),
     started: str | None = typer.Option(None, "--started", help="开工日期"),
     included: str | None = typer.Option(None, "--included", help="纳统日期"),
@@ -130,7 +133,7 @@ def project_edit(
 
     fields = _project_options(
         name, unit, amount, new_code, investor, industry, channel, origin, leader, handler,
-        signed, started, included, completed, producing, note,
+        lead, signed, started, included, completed, producing, note,
     )  # fmt: skip
     row = edit_project(open_ledger(ctx), global_options(ctx).actor, code, fields)
     typer.echo(f"项目 {row['code']} 已修改。")
@@ -183,13 +186,18 @@ def project_delete(
     ctx: typer.Context,
     code: str = typer.Argument(..., help="项目编号"),
     reason: str = typer.Option(..., "--reason", help="删除原因（如：误录）"),
-    unlink: bool = typer.Option(False, "--unlink", help="连同关联（外出招商行程中的关联项目等）一并删除"),
+    unlink: bool = typer.Option(
+        False, "--unlink", help="连同关联一并删除：行程中的关联项目，项目的完成投资、问题、现场查看记录"
+    ),
 ) -> None:
-    """删除误录的项目（不是真实项目）；有行程等关联时须加 --unlink。真实项目不再推进请用 terminate。"""
+    """删除误录的项目（不是真实项目）；有行程、完成投资、问题、现场查看等关联时须加 --unlink。真实项目不再推进请用 terminate。"""
     from zhaoshang.services.retire import delete_project
 
     deleted = delete_project(open_ledger(ctx), global_options(ctx).actor, code, reason, unlink)
-    unlinked = "，".join(f"解除{count}条{label}的关联" for label, count in deleted["unlinked"])
+    unlinked = "，".join(
+        f"一并删除{count}条{label}" if owned else f"解除{count}条{label}的关联"
+        for label, count, owned in deleted["unlinked"]
+    )
     typer.echo(f"项目 {deleted['code']}（{deleted['name']}）已删除{'；' + unlinked if unlinked else ''}。")
 
 
@@ -201,16 +209,17 @@ def project_merge(
     reason: str = typer.Option(..., "--reason", help="合并原因"),
     unit: str | None = typer.Option(None, "--unit", help="合并后的责任单位；默认取签约较早的一方"),
 ) -> None:
-    """把重复登记的项目 DUP 并入 KEEP：各阶段日期取较早的，总投资取较大的，KEEP 的空字段用 DUP 的补上，
-    DUP 的关联（外出招商行程等）转到 KEEP，DUP 移除。"""
+    """把重复登记的项目 DUP 并入 KEEP：在谈和各阶段日期取较早的，总投资取较大的，KEEP 的空字段用 DUP 的补上，
+    DUP 的关联（外出招商行程、完成投资、问题、现场查看）转到 KEEP（同一月份两边都有完成投资的取较大的），DUP 移除。"""
     from zhaoshang.services.retire import merge_projects
 
     merged = merge_projects(open_ledger(ctx), global_options(ctx).actor, keep, dup, reason, unit)
     typer.echo(f"项目 {merged['dup']} 已并入 {merged['keep']}。")
     for change in merged["changes"]:
         typer.echo(f"  {change['label']}：{_shown(change['before'])} → {_shown(change['after'])}")
-    for label, count in merged["moved"]:
-        typer.echo(f"  转入{count}条{label}")
+    for link in merged["moved"]:
+        both = f"（其中{link['folded']}条两边都有，合为一条" + ("，取较大的数值）" if link["larger"] else "）")
+        typer.echo(f"  转入{link['moved']}条{link['label']}" + (both if link["folded"] else ""))
 
 
 def _shown(value) -> str:
@@ -326,8 +335,54 @@ def project_show(
         emit_json(project)
         return
     rows = [[label, amount_cell(project[key]) if key == "amount" else project[key]] for key, label in PROJECT_COLUMNS]
+    rows.insert([key for key, _ in PROJECT_COLUMNS].index("signed"), ["在谈日期", project["lead"]])
     rows += [
         ["状态记录", f"{event['since']} {event['label']}" + (f"：{event['reason']}" if event["reason"] else "")]
         for event in project["status_history"]
     ]
+    rows += [
+        [f"完成投资 {month['month']}", f"{amount_cell(month['invested'])} 万元"] for month in project["investment"]
+    ]
+    rows += [
+        ["现场查看", f"#{seen['id']} {seen['on']} {seen['result_label']}（{seen['by']}）" + (f"：{seen['note']}" if seen["note"] else "")]
+        for seen in project["inspections"]
+    ]  # fmt: skip
+    rows += [
+        ["项目问题", f"#{problem['id']} {problem['raised_on']} {problem['text']}（{problem['unit']}，时限 {problem['due_on']}，"
+                    + (f"{problem['resolved_on']} 解决）" if problem["resolved_on"] else "未解决）")]
+        for problem in project["problems"]
+    ]  # fmt: skip
     emit_table(f"项目 {project['code']}", ["字段", "内容"], rows)
+
+
+@project_app.command("invest")
+def project_invest(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="项目编号"),
+    month: str = typer.Option(..., "--month", help="月份（YYYY-MM）"),
+    amount: str = typer.Option(
+        ..., "--amount", help="当月实际完成投资：3000万、0.3亿 或 3000（万元）；0 表示当月没有投资"
+    ),
+) -> None:
+    """登记项目某月的实际完成投资（（十六））；同一月份再次登记即更正。"""
+    from zhaoshang.services.investment import set_investment
+
+    done = set_investment(open_ledger(ctx), global_options(ctx).actor, code, month, amount)
+    was = "" if done["previous"] is None else f"（原为 {amount_cell(done['previous'])} 万元）"
+    typer.echo(f"已登记项目 {done['code']} {done['month']} 实际完成投资 {amount_cell(done['invested'])} 万元{was}")
+
+
+@project_app.command("inspect")
+def project_inspect(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="项目编号"),
+    on: str = typer.Option(..., "--on", help="查看日期"),
+    by: str = typer.Option(..., "--by", help="查看人员，如 王敏、李强（区住建局）"),
+    result: str = typer.Option(..., "--result", help="查看结果：属实|部分属实|不属实（或 confirmed|partly|refuted）"),
+    note: str | None = typer.Option(None, "--note", help="备注：看到的建设情况"),
+) -> None:
+    """登记对已开工项目的现场查看（（十八））；查看属实即开工经核实，不属实的由 ZS407 立即预警。"""
+    from zhaoshang.services.inspections import inspect_project
+
+    seen = inspect_project(open_ledger(ctx), global_options(ctx).actor, code, on, by, result, note)
+    typer.echo(f"已登记现场查看 #{seen['id']}：项目 {seen['code']} {seen['inspected_on']} {seen['result_label']}")

@@ -198,14 +198,19 @@ def _narrowest(columns: list[_Column], shown: list[int], available: int) -> list
     return widths
 
 
-def _layout(columns: list[_Column], optional: Sequence[str], available: int, wide: bool) -> tuple[list[int], list[int]]:
+def _layout(
+    columns: list[_Column], optional: Sequence[str], available: int, wide: bool, unfolded: Sequence[str] = ()
+) -> tuple[list[int], list[int]]:
     """Which columns to show and how wide: all at their natural width when wide; else leaving out
-    the optional columns (in the order given) while even their minimum is too wide, then giving
+    the `unfolded` columns if the table does not fit at its natural width (text better left out than
+    folded line by line), then the optional columns (in the order given) while even their minimum is too wide, then giving
     each column its narrowest and sharing what is left in proportion to what each lacks (long text
     gets the most)."""
     shown = list(range(len(columns)))
     if wide:
         return shown, [column.natural for column in columns]
+    if _table_width([column.natural for column in columns]) > available:
+        shown = [index for index in shown if columns[index].header not in unfolded]
     for header in optional:
         if _table_width([columns[index].minimum for index in shown]) <= available:
             break
@@ -232,15 +237,16 @@ def emit_table(
     caption: str | None = None,
     *,
     optional: Sequence[str] = (),
+    unfolded: Sequence[str] = (),
     wide: bool = False,
 ) -> None:
     """A table that fits the terminal: cells are text (None is blank) or `Styled`; `optional` names
-    the headers that may be left out when the terminal is too narrow, the first named first
-    (the command then offers `--wide`)."""
+    the headers that may be left out when the terminal is too narrow, the first named first, and
+    `unfolded` those left out rather than folded (the command then offers `--wide`)."""
     cells = [[cell if isinstance(cell, Styled) else Styled(cell_text(cell)) for cell in row] for row in rows]
     available = terminal_width()
     columns = _measure(headers, cells)
-    shown, widths = _layout(columns, optional, available, wide)
+    shown, widths = _layout(columns, optional, available, wide, unfolded)
     dropped = [column.header for index, column in enumerate(columns) if index not in shown]
     notes = [caption] if caption else []
     if dropped:

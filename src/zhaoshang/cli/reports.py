@@ -39,11 +39,16 @@ _FLAG_STYLES = {"bad": "red", "good": "green", "honor": "bold red", "shame": "re
 # stands for its columns in order: the earliest months go before the latest).
 _NARROW_DROPS = {
     "overall": ("clause", "expected", "progress_points", "this_period", "severity_label"),
-    "units": ("period.*", "year.producing", "year.completed", "year.included", "signed_target", "started_target",
+    "units": ("period.*", "verified.period", "invested.period", "year.producing", "year.completed", "year.included", "signed_target", "started_target",
               "progress_points", "signed_completion", "started_completion"),
     "trips": ("role_label", "months.*", "months_short", "minimum"),
     "warnings": ("code", "limit", "since", "note", "unit"),
+    "outlook": ("basis", "pipeline", "low", "high"),
+    "problems": ("raised_on", "resolved_on", "project_name", "id"),
+    "requests": ("received_on", "resolved_on", "unrated_days", "reopened", "id"),
 }  # fmt: skip
+# The columns a narrow terminal leaves out rather than fold every row onto two lines (the code names the project).
+_NARROW_UNFOLDED = {"warnings": ("name", "note")}
 
 
 def _style(flag: str | None, bold: bool) -> str:
@@ -63,20 +68,70 @@ def _narrow_drops(section, shown: list[int]) -> list[str]:
     return headers
 
 
+# What the terminal lists of a long section: what still needs doing, the rest counted in a line
+# (the workbook, the page and the JSON list every row).
+_FULL_LIST = "（完整清单：--xlsx、--html 文件或 --format json）"
+_OPEN_CASES = {"problems": {"open", "overdue"}, "requests": {"open", "overdue", "unrated"}}
+_WARNINGS_PER_KIND = 3  # the longest-waiting of each kind
+
+
+def _column_values(section, key: str) -> list:
+    index = next(index for index, column in enumerate(section.columns) if column.key == key)
+    return [row.values[index] for row in section.rows]
+
+
+def _terminal_summary(section) -> str | None:
+    """One line for a section the terminal does not tabulate: the project list (too long), and an
+    outlook that predicts nothing (its method note would explain an empty table)."""
+    if section.summary is not None:
+        return f"{section.title}：{section.summary}（完整台账：--xlsx、--html 文件或 --format json）"
+    if section.key == "outlook" and not any(_column_values(section, "likely")):
+        titles = "、".join(_column_values(section, "title"))
+        reasons = "；".join(dict.fromkeys(_column_values(section, "note")))
+        return f"{section.title}：{titles}——{reasons}"
+    return None
+
+
+def _terminal_rows(section) -> tuple[list, str | None]:
+    """The rows the terminal shows of a section, and a line saying what it leaves out."""
+    rows = list(section.rows)
+    if section.key in _OPEN_CASES:
+        keep = [state in _OPEN_CASES[section.key] for state in _column_values(section, "state")]
+        left_out = f"另有{keep.count(False)}" + ("个已解决" if section.key == "problems" else "件已办结")
+    elif section.key == "trips":
+        keep = [bool(shortfall) for shortfall in _column_values(section, "shortfall")]
+        left_out = f"另有{keep.count(False)}人已达到最低天数"
+    elif section.key == "warnings":
+        seen: dict[str, int] = {}
+        keep = []
+        for kind in _column_values(section, "kind"):
+            seen[kind] = seen.get(kind, 0) + 1
+            keep.append(seen[kind] <= _WARNINGS_PER_KIND)
+        left_out = f"每类只列等待最久的{_WARNINGS_PER_KIND}条，另有{keep.count(False)}条"
+    else:
+        return rows, None
+    shown = [row for row, kept in zip(rows, keep, strict=True) if kept]
+    return shown, (left_out + _FULL_LIST if len(shown) < len(rows) else None)
+
+
 def _emit_bulletin(bulletin, wide: bool) -> None:
     """The bulletin as tables, section by section; a section too long to print (the project
-    list) as its one-line summary."""
+    list) as its one-line summary, others as what still needs doing (`_terminal_rows`)."""
     from zhaoshang.cli.render import Styled
     from zhaoshang.reports.model import display_text
 
     typer.echo(f"{bulletin.title}　{bulletin.period.label}")
     typer.echo(bulletin.subtitle)
     for section in bulletin.sections:
-        if section.summary is not None:
-            line = f"{section.title}：{section.summary}（完整台账：--xlsx、--html 文件或 --format json）"
+        line = _terminal_summary(section)
+        if line is not None:
             typer.echo("\n" + "\n".join(fold(line, terminal_width())))
             continue
         shown = [index for index, column in enumerate(section.columns) if column.header and column.terminal]
+        listed, left_out = _terminal_rows(section)
+        # A column blank in every row listed says nothing (the ratings of cases still open).
+        shown = [index for index in shown if any(row.values[index] not in (None, "") for row in listed)] or shown
+        notes = [*section.notes, left_out] if left_out else section.notes
         rows = [
             [
                 Styled(
@@ -85,14 +140,17 @@ def _emit_bulletin(bulletin, wide: bool) -> None:
                 )
                 for index in shown
             ]
-            for row in section.rows
+            for row in listed
         ]
         emit_table(
             section.title,
             [section.columns[index].header or "" for index in shown],
             rows,
-            caption="\n".join(section.notes),
+            caption="\n".join(notes),
             optional=_narrow_drops(section, shown),
+            unfolded=[
+                column.header for column in section.columns if column.key in _NARROW_UNFOLDED.get(section.key, ())
+            ],
             wide=wide,
         )
     for line in (bulletin.remade_line, bulletin.ledger_line):

@@ -4,6 +4,13 @@ Nothing here is read by a rule directly: `zs init` copies it into the ledger, wh
 `zs target set` may change it per year and per unit.
 """
 
-from zhaoshang.policy.opinion2024 import METRICS, SEED_TARGETS, SEED_UNITS, SEED_YEAR, UNIT_ALIASES
+from zhaoshang.policy.opinion2024 import (
+    METRICS,
+    SEED_TARGETS,
+    SEED_UNITS,
+    SEED_YEAR,
+    SERVICE_THRESHOLDS,
+    UNIT_ALIASES,
+)
 
-__all__ = ["METRICS", "SEED_TARGETS", "SEED_UNITS", "SEED_YEAR", "UNIT_ALIASES"]
+__all__ = ["METRICS", "SEED_TARGETS", "SEED_UNITS", "SEED_YEAR", "SERVICE_THRESHOLDS", "UNIT_ALIASES"]

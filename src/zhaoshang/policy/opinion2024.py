@@ -2,7 +2,8 @@
 
 Clauses are cited as in the opinion: （二） monthly trip days of leaders, （四） the year's
 quotas, （七） headquarters buildings, （十） funds, （十一） trip days of unit heads,
-（十六） start and inclusion rates, （十七） monthly meetings, （十九） stalled projects.
+（十二） enterprise requests, （十六） start and inclusion rates, investment, （十七） monthly
+meetings and problems, （十八） on-site inspections, （十九） stalled projects.
 """
 
 from __future__ import annotations
@@ -63,7 +64,16 @@ METRICS: dict[str, tuple[str, str]] = {
     "ZS402": ("签约项目专人推进比例", "rate"),
     "ZS403.unstarted_days": ("签约后未开工预警天数", "days"),
     "ZS403.unincluded_days": ("开工后未纳统预警天数", "days"),
+    "ZS406.unrated_days": ("诉求办结后未评价预警天数", "days"),
+    "ZS407.inspection_days": ("开工后现场查看时限（天）", "days"),
 }
+
+# Thresholds of the full-cycle rules (design §5.4), added by revision 0004: an upgrade seeds them
+# for every year that has targets.
+SERVICE_THRESHOLDS: tuple[tuple[str, str], ...] = (
+    ("ZS406.unrated_days", "15"),  # （十二） 事后跟踪评价: a resolved request is rated within 15 days
+    ("ZS407.inspection_days", "30"),  # （十八） 现场查看: a start is seen on site within 30 days
+)
 
 # (metric, value, unit name or None for the district): the 2024 figures of the opinion.
 SEED_TARGETS: tuple[tuple[str, str, str | None], ...] = (
@@ -91,4 +101,5 @@ SEED_TARGETS: tuple[tuple[str, str, str | None], ...] = (
     ("ZS402", "1", None),
     ("ZS403.unstarted_days", "180", None),
     ("ZS403.unincluded_days", "90", None),
+    *((metric, value, None) for metric, value in SERVICE_THRESHOLDS),
 )

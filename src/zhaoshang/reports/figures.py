@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from zhaoshang.parsing import ROLE_LABELS, STAGE_LABELS, STAGES, YUAN_PER_WAN, format_wan, month_bounds, yuan_to_wan
 from zhaoshang.replay import LedgerState, current_state
+from zhaoshang.reports.casework import problem_section, request_section
 from zhaoshang.reports.model import (
     BAD,
     GOOD,
@@ -33,9 +34,12 @@ from zhaoshang.reports.model import (
     Row,
     Section,
 )
+from zhaoshang.reports.outlook import outlook_section
 from zhaoshang.rules import REGISTRY, CheckReport, Result, progress, run_checks
-from zhaoshang.rules.projects import LIVE, MAJOR_YUAN, MEGA_YUAN, CountedOnce, counted_once
+from zhaoshang.rules.projects import LIVE, MAJOR_YUAN, MEGA_YUAN, VERIFIED_COLUMN, CountedOnce, counted_once
 from zhaoshang.rules.results import FAILING, SEVERITY_LABELS, as_number, status_label
+from zhaoshang.services.inspections import VERIFIED_START_SQL
+from zhaoshang.services.investment import invested_by_unit
 from zhaoshang.services.projects import STATUS_LABELS as PROJECT_STATUS_LABELS
 from zhaoshang.services.projects import current_stage
 from zhaoshang.services.quota_data import FUND_KINDS, unit_targets
@@ -56,8 +60,10 @@ if TYPE_CHECKING:
 BOARD_SIZE = 3  # 红榜 and 黑榜: the first and the last three ranked units
 # Rules judged per person-month or per unit: the overview shows how many of those met their target.
 SHARE_RULES = frozenset({"ZS201", "ZS202", "ZS203", "ZS306", "ZS401"})
-# Rules that flag projects one by one: the overview counts them; the 预警 sheet lists them.
-FLAG_RULES = frozenset({"ZS403", "ZS404"})
+# Rules that flag projects (or cases) one by one: the overview counts them; a sheet lists them.
+FLAG_RULES = frozenset({"ZS403", "ZS404", "ZS405", "ZS406", "ZS407"})
+# The sheet that lists what a flag rule flags, where it is not 预警; those rules count their `items`.
+_FLAG_SHEETS = {"ZS405": "问题协调", "ZS406": "企业诉求"}
 # Rules with a result per unit that has its own target (任务分解): those go to 单位排名.
 UNIT_RULES = frozenset({"ZS101", "ZS102", "ZS103", "ZS104", "ZS105"})
 _KIND_FORMATS = {
@@ -83,9 +89,12 @@ def build_bulletin(
     sections = [
         overall_section(connection, period, report, units.district_counts),
         units.section,
+        outlook_section(connection, period, report),
         project_section(connection, period),
         trip_section(connection, period),
         warning_section(connection, period, report),
+        problem_section(connection, period, report),
+        request_section(connection, period, report),
     ]
     state = state or current_state(connection)
     return Bulletin(period, made_on, report.progress, sections, ledger=state.to_json(), remade=remade)
@@ -235,11 +244,13 @@ def _failure_name(result: Result, period: Period) -> str:
 
 
 def _flag_row(columns: list[Column], results: list[Result]) -> Row:
-    """A rule that flags projects: how many it flags (none is the target); the 预警 sheet lists them."""
+    """A rule that flags projects or cases: how many it flags (none is the target); a sheet lists them."""
     flagged = [result for result in results if result.status in FAILING]
-    note = f"共{len(flagged)}项，详见「预警」" if flagged else results[0].message
+    code = results[0].code
+    count = sum(len(result.keys["items"]) for result in flagged) if code in _FLAG_SHEETS else len(flagged)
+    note = f"共{count}项，详见「{_FLAG_SHEETS.get(code, '预警')}」" if flagged else results[0].message
     values = _rule_values(results[0]) | {
-        "year_to_date": len(flagged),
+        "year_to_date": count,
         "target": 0,
         "status": _worst([result.status for result in results]),
         "note": note,
@@ -321,15 +332,20 @@ class UnitFigures:
 
 def _stage_counts(connection: Connection, period: Period) -> dict[int, dict[str, int]]:
     """Per unit: major projects (≥ 1亿元) live at the day that reached each stage in the period and
-    in the year; a project signed twice counts once, as in ZS101–ZS105 (one combined project)."""
+    in the year (`period.signed` …, `year.signed` …), and the starts among them an inspection found
+    属实 by the day (`verified.period`, `verified.year`); a project signed twice counts once, as in
+    ZS101–ZS105 (one combined project)."""
     spans = {"period": period.first.isoformat(), "year": date(period.year, 1, 1).isoformat()}
     last = period.last.isoformat()
-    params = {"first": spans["period"], "year_first": spans["year"], "last": last, "as_of": period.as_of.isoformat(),
+    params = {"period": spans["period"], "year": spans["year"], "last": last, "as_of": period.as_of.isoformat(),
               "major": MAJOR_YUAN}  # fmt: skip
+    # figure -> (span, SQL date of the stage, the combined project's column)
+    figures_of = {f"{span}.{stage}": (span, f"{stage}_on", f"{stage}_on") for span in spans for stage in STAGES} | {
+        f"verified.{span}": (span, VERIFIED_START_SQL, VERIFIED_COLUMN) for span in spans
+    }
     counts = [
-        f'count(CASE WHEN {stage}_on BETWEEN :{"first" if span == "period" else "year_first"} AND :last THEN 1 END) AS "{span}.{stage}"'
-        for span in spans
-        for stage in STAGES
+        f'count(CASE WHEN {expression} BETWEEN :{span} AND :last THEN 1 END) AS "{key}"'
+        for key, (span, expression, _) in figures_of.items()
     ]
     once = _once(connection, period)
     rows = connection.exec_driver_sql(
@@ -340,18 +356,21 @@ def _stage_counts(connection: Connection, period: Period) -> dict[int, dict[str,
     for project in once.combined:
         if project["amount"] < MAJOR_YUAN:
             continue
-        figures = by_unit.setdefault(project["unit_id"], {f"{span}.{stage}": 0 for span in spans for stage in STAGES})
-        for span, start in spans.items():
-            for stage in STAGES:
-                figures[f"{span}.{stage}"] += _within(project[f"{stage}_on"], start, last)
+        figures = by_unit.setdefault(project["unit_id"], dict.fromkeys(figures_of, 0))
+        for key, (span, _, column) in figures_of.items():
+            figures[key] += _within(project[column], spans[span], last)
     return by_unit
 
 
 def _unit_columns(period: Period) -> list[Column]:
+    spans = [("year", "累计")] if period.whole_year else [("period", period.word), ("year", "累计")]
     columns = [Column("unit", "单位")]
-    if not period.whole_year:
-        columns += [Column(f"period.{stage}", f"{period.word}{STAGE_LABELS[stage]}", "count") for stage in STAGES]
-    columns += [Column(f"year.{stage}", f"累计{STAGE_LABELS[stage]}", "count") for stage in STAGES]
+    for span, word in spans:
+        for stage in STAGES:
+            columns.append(Column(f"{span}.{stage}", f"{word}{STAGE_LABELS[stage]}", "count"))
+            if stage == "started":  # beside the claimed starts, those seen on site (（十八）)
+                columns.append(Column(f"verified.{span}", f"{word}核实开工", "count"))
+    columns += [Column(f"invested.{span}", f"{word}完成投资（万元）", "wan") for span, word in spans]
     return [
         *columns,
         Column("signed_target", "签约目标", "count"),
@@ -395,10 +414,16 @@ def unit_section(connection: Connection, period: Period, report: CheckReport) ->
     statuses = {
         (result.code, result.subject): result.status for result in report.results if result.code in ("ZS101", "ZS102")
     }
-    zero = {f"{span}.{stage}": 0 for span in ("period", "year") for stage in STAGES}
+    invested = invested_by_unit(connection, period.first.isoformat()[:7], period.last.isoformat()[:7])
+    zero = dict.fromkeys(
+        [f"{span}.{stage}" for span in ("period", "year") for stage in STAGES]
+        + [f"{figure}.{span}" for figure in ("verified", "invested") for span in ("period", "year")],
+        0,
+    )
     units = []
     for unit_id, name in connection.exec_driver_sql("SELECT id, name FROM unit ORDER BY id"):
-        figures = zero | counts.get(unit_id, {})
+        in_period, in_year = invested.get(unit_id, (0, 0))
+        figures = zero | counts.get(unit_id, {}) | {"invested.period": in_period, "invested.year": in_year}
         signed_target, started_target = targets["ZS101"].get(unit_id), targets["ZS102"].get(unit_id)
         if signed_target is None and started_target is None and not any(figures.values()):
             continue  # a unit with nothing to show (the leadership offices)
@@ -422,6 +447,8 @@ def unit_section(connection: Connection, period: Period, report: CheckReport) ->
         f"亿元以上项目：总投资≥{format_wan(MAJOR_YUAN)}万元，已终止的不计；{period.word}、累计（自1月1日）按各阶段日期统计；超/欠序时＝综合完成率－序时进度（百分点）。",
         "综合完成率：签约、开工完成率（年累计÷分解目标）的平均，只有一项目标的取该项；排名按综合完成率从高到低，相同时按年累计签约、开工个数。",
         f"红榜：排名前{size}且达到序时进度的单位；黑榜：排名后{size}且落后序时进度的单位（有分解目标的单位不足{size * 2}个时各取一半）。",
+        "核实开工：开工后经现场查看属实（zs project inspect）的开工，截至本期末；完成投资：各项目逐月登记的实际完成投资（zs project invest），"
+        "按项目的责任单位汇总，累计为本年1月至本期末。",
     ]
     ranked = sum(1 for unit in units if unit["rank"] is not None)
     chart = (
@@ -472,7 +499,10 @@ def _unit_row(columns: list[Column], unit: dict, statuses: dict, total: bool = F
         flags[keys.index("progress_points")] = BAD
     if unit["board"]:
         flags[keys.index("board_label")] = HONOR if unit["board"] == "red" else SHAME
-    values = unit | {"board_label": _BOARD_LABELS.get(unit["board"])}
+    values = unit | {
+        "board_label": _BOARD_LABELS.get(unit["board"]),
+        **{f"invested.{span}": yuan_to_wan(unit[f"invested.{span}"]) for span in ("period", "year")},
+    }
     return Row(tuple(values[key] for key in keys), flags, total=total)
 
 
@@ -665,12 +695,14 @@ _WARNING_LABELS = {
     "unstarted": "签约未开工",
     "unincluded": "开工未纳统",
     "signed_twice": "疑似重复签约",
+    "untrue_start": "开工查看不属实",
+    "unverified_start": "开工未核实",
     "stalled": "已标记停滞",
 }
 
 
 def warning_section(connection: Connection, period: Period, report: CheckReport) -> Section:
-    """预警: what ZS401–ZS404 flag as of the day, and projects marked stalled, with the days each has waited."""
+    """预警: what ZS401–ZS404 and ZS407 flag as of the day, and projects marked stalled, with the days each has waited."""
     as_of = period.as_of
     warnings: list[dict] = []
     flagged: set[str] = set()
@@ -711,6 +743,17 @@ def warning_section(connection: Connection, period: Period, report: CheckReport)
                 "note": f"投资方「{group[0]['investor']}」名称相近的{len(group)}个项目，按一个项目计入{group[0]['unit']}；"
                         f"请合并（zs project merge）或说明是两个项目（zs project distinct）",
             })  # fmt: skip
+        elif result.code == "ZS407":
+            facts = result.facts
+            kind = "untrue_start" if facts["refuted"] else "unverified_start"
+            limit = None if facts["refuted"] else facts["limit"]
+            project = facts["project"]
+            if facts["refuted"]:
+                note = f"{facts['latest_on']}现场查看不属实，请核实开工日期"
+            else:
+                confirmed = f"（{project['confirmed_on']}才查看属实）" if project["confirmed_on"] else ""
+                note = f"开工后{limit}天内没有现场查看属实的记录{confirmed}"
+            warnings.append(_project_warning(kind, "ZS407", project, project["started_on"], as_of, limit, note))
     for project, start, end, reason in _stalls(connection, period):
         if end is None and project["code"] in flagged:
             continue  # still stalled: the ZS403 row says so
@@ -729,6 +772,7 @@ def warning_section(connection: Connection, period: Period, report: CheckReport)
         )
     notes = [
         f"已等待天数：自起算日期（签约、开工或重复签约之日）至{as_of.isoformat()}的天数；停滞为停滞的天数（已恢复的算到恢复之日）。",
+        "开工未核实：开工超过时限没有现场查看属实的记录；开工查看不属实：开工后最近一次现场查看不属实（ZS407）。",
         "停滞：本期内停滞过的项目都列出，说明中写明停滞的月份。",
     ]
     return Section("warnings", "预警", _WARNING_COLUMNS, rows, notes)

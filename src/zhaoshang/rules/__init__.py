@@ -17,7 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 # Importing the rule modules registers their rules, in code order.
-from zhaoshang.rules import economy, meetings, projects, trips  # noqa: F401
+from zhaoshang.rules import economy, meetings, projects, service, trips  # noqa: F401
 from zhaoshang.rules.registry import REGISTRY, DuplicateRuleError, Registry, Rule, rule
 from zhaoshang.rules.results import STATUS_LABELS, CheckReport, Result, progress
 
@@ -43,12 +43,18 @@ def run_checks(
     as_of: date,
     select: str | Iterable[str] | None = None,
     ignore: str | Iterable[str] | None = None,
+    verified_starts: bool = False,
 ) -> CheckReport:
-    """Run the rules chosen by code prefix (see `Registry.select`) for as_of's year at as_of."""
+    """Run the rules chosen by code prefix (see `Registry.select`) for as_of's year at as_of;
+    `verified_starts`: ZS102, ZS104 and ZS105 count only starts an inspection found 属实."""
     rules = REGISTRY.select(select, ignore)
     connection.info["zs_rules_cache"] = {}  # figures shared by rules, valid for this run only
+    connection.info["zs_rules_options"] = {"verified_starts": verified_starts}
     try:
         results = [result for chosen in rules for result in chosen.run(connection, as_of.year, as_of)]
     finally:
         connection.info.pop("zs_rules_cache", None)
-    return CheckReport(as_of=as_of, year=as_of.year, progress=progress(as_of), results=results)
+        connection.info.pop("zs_rules_options", None)
+    return CheckReport(
+        as_of=as_of, year=as_of.year, progress=progress(as_of), results=results, verified_starts=verified_starts
+    )

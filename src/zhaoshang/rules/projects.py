@@ -33,6 +33,7 @@ from zhaoshang.rules.results import (
 from zhaoshang.services.alike import INVESTOR_KEY_SQL, alike_groups, distinct_pairs
 from zhaoshang.services.alike import name_key as name_key  # re-exported: the tests and docs name it here
 from zhaoshang.services.alike import names_alike as names_alike
+from zhaoshang.services.inspections import VERIFIED_START_SQL
 from zhaoshang.services.quota_data import standing_target, target_value, unit_targets
 from zhaoshang.services.status import LIVE_SQL, stalled_at
 from zhaoshang.services.units import ON_POST_SQL
@@ -45,7 +46,7 @@ MEGA_YUAN = 5_000_000_000  # 50亿元以上项目: amount ≥ 500,000万元
 LIVE = LIVE_SQL  # not terminated on or before :as_of
 # `+column` keeps SQLite off the date index where a range or an order covers the whole history
 # (signed on or before as_of): it matches most rows, and a plain scan is ten times faster.
-_LISTED = 10  # projects named in one message; the rest are counted
+LISTED = 10  # projects named in one message; the rest are counted
 
 
 def scopes(connection: Connection, metric: str, year: int) -> list[Scope]:
@@ -70,6 +71,7 @@ _TALLIES = {
     "started": ("started_on", MAJOR_YUAN, "included_on"),  # ZS102; ZS105: of those, included
 }
 STAGE_DATES = ("signed_on", "started_on", "included_on", "completed_on", "producing_on")
+VERIFIED_COLUMN = "verified_started_on"  # a duplicate group member's start, where an inspection verified it
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def counted_once(connection: Connection, year: int, as_of: date) -> CountedOnce:
         combined = []
         for group in groups:
             row = {"unit_id": group[0]["unit_id"], "unit": group[0]["unit"], "amount": max(p["amount"] for p in group)}
-            for column in STAGE_DATES:
+            for column in (*STAGE_DATES, VERIFIED_COLUMN):
                 row[column] = min((p[column] for p in group if p[column]), default=None)
             combined.append(row)
         return CountedOnce(
@@ -120,11 +122,21 @@ def _in_span(day: str | None, first: str, last: str) -> bool:
     return day is not None and first <= day <= last
 
 
+def verified_starts_only(connection: Connection) -> bool:
+    """Whether this run counts only verified starts (`check quotas --verified-starts`)."""
+    return bool(connection.info.get("zs_rules_options", {}).get("verified_starts"))
+
+
 def _tallies(connection: Connection, year: int, as_of: date) -> dict[str, dict[int, Tally]]:
     """Per tally of `_TALLIES` and unit: the projects live at as_of whose date falls in
     [1 January, as_of] with the least amount, and of those the ones that reached the next stage
     on or before as_of; a duplicate group counts once (CountedOnce), its other signings tallied as
-    duplicates. One scan of the year's projects for the five rules, once per run."""
+    duplicates. With only verified starts counted, a start is its date where an inspection found
+    it 属实 by as_of, else no start. One scan of the year's projects for the five rules, once per run."""
+    verified = verified_starts_only(connection)
+
+    def started(column: str | None) -> str | None:
+        return VERIFIED_START_SQL if verified and column == "started_on" else column
 
     def compute() -> dict[str, dict[int, Tally]]:
         once = counted_once(connection, year, as_of)
@@ -134,10 +146,10 @@ def _tallies(connection: Connection, year: int, as_of: date) -> dict[str, dict[i
             kind = f"CASE WHEN project.id IN ({_id_list(once.others) or 'NULL'}) THEN 1 WHEN project.id IN ({_id_list(once.firsts)}) THEN 2 ELSE 0 END"
         columns = []
         for column, least, reached in _TALLIES.values():
-            counted = f"{column} BETWEEN :first AND :as_of AND amount >= {least:d}"
+            counted = f"{started(column)} BETWEEN :first AND :as_of AND amount >= {least:d}"
             columns += [
                 f"count(CASE WHEN {counted} THEN 1 END)",
-                f"count(CASE WHEN {counted} AND {reached or 'NULL'} <= :as_of THEN 1 END)",
+                f"count(CASE WHEN {counted} AND {started(reached) or 'NULL'} <= :as_of THEN 1 END)",
             ]
         first, last = date(year, 1, 1).isoformat(), as_of.isoformat()
         rows = connection.exec_driver_sql(
@@ -158,6 +170,8 @@ def _tallies(connection: Connection, year: int, as_of: date) -> dict[str, dict[i
                 elif row_kind == 1:
                     tallies[name][unit_id] = tally._replace(duplicates=tally.duplicates + count)
         for project in once.combined:
+            if verified:
+                project = project | {"started_on": project[VERIFIED_COLUMN]}
             for name, (column, least, reached_column) in _TALLIES.items():
                 if project["amount"] >= least and _in_span(project[column], first, last):
                     tally = tallies[name].get(project["unit_id"], Tally())
@@ -168,7 +182,7 @@ def _tallies(connection: Connection, year: int, as_of: date) -> dict[str, dict[i
                     )
         return tallies
 
-    return shared(connection, ("project_tallies", year, as_of), compute)
+    return shared(connection, ("project_tallies", year, as_of, verified), compute)
 
 
 def _per_scope(connection: Connection, metric: str, year: int, tallies: dict[int, Tally], judge) -> list[Result]:
@@ -187,6 +201,15 @@ def _per_scope(connection: Connection, metric: str, year: int, tallies: dict[int
 
 def _duplicates_note(tally: Tally) -> str:
     return f"（已剔除重复签约{tally.duplicates}个）" if tally.duplicates else ""
+
+
+def _verified_note(connection: Connection, results: list[Result]) -> list[Result]:
+    """Say in the messages of ZS102, ZS104, ZS105 when only verified starts were counted."""
+    if verified_starts_only(connection):
+        for result in results:
+            result.message += "（只计现场查看属实的开工）"
+            result.facts["verified_starts"] = True
+    return results
 
 
 def _count_results(
@@ -239,7 +262,7 @@ def major_projects_started(connection: Connection, year: int, as_of: date) -> li
     设有本单位 ZS102 目标的单位另行判定。
     """
     tallies = _tallies(connection, year, as_of)["started"]
-    return _count_results(connection, "ZS102", year, as_of, tallies, with_progress=True)
+    return _verified_note(connection, _count_results(connection, "ZS102", year, as_of, tallies, with_progress=True))
 
 
 @rule("ZS103", "mega-project-signed", "50亿元以上项目突破", "（四）", "warning")
@@ -288,7 +311,8 @@ def start_rate(connection: Connection, year: int, as_of: date) -> list[Result]:
     基数为0时为无数据，不判未通过。设有本单位 ZS104 目标的单位另行计算。
     """
     tallies = _tallies(connection, year, as_of)["signed"]
-    return _rate_results(connection, "ZS104", year, as_of, tallies, ("开工率", f"{year}年签约亿元以上项目", "开工"))
+    results = _rate_results(connection, "ZS104", year, as_of, tallies, ("开工率", f"{year}年签约亿元以上项目", "开工"))
+    return _verified_note(connection, results)
 
 
 @rule("ZS105", "inclusion-rate", "开工项目纳统率", "（十六）", "warning")
@@ -300,19 +324,22 @@ def inclusion_rate(connection: Connection, year: int, as_of: date) -> list[Resul
     判定同 ZS104（目标80%）；基数为0时为无数据。设有本单位 ZS105 目标的单位另行计算。
     """
     tallies = _tallies(connection, year, as_of)["started"]
-    return _rate_results(connection, "ZS105", year, as_of, tallies, ("纳统率", f"{year}年新开工亿元以上项目", "纳统"))
+    results = _rate_results(
+        connection, "ZS105", year, as_of, tallies, ("纳统率", f"{year}年新开工亿元以上项目", "纳统")
+    )
+    return _verified_note(connection, results)
 
 
 # --- ZS402–ZS404: how signed projects are pushed -------------------------------------------
 
-_PROJECT_COLUMNS = (
+PROJECT_COLUMNS = (
     "project.id, project.code, project.name, project.unit_id, unit.name AS unit, project.amount, project.signed_on, "
     "project.started_on, project.included_on, project.completed_on, project.producing_on, project.investor"
 )
-_PROJECT_SQL = f"SELECT {_PROJECT_COLUMNS} FROM project JOIN unit ON unit.id = project.unit_id"
+_PROJECT_SQL = f"SELECT {PROJECT_COLUMNS} FROM project JOIN unit ON unit.id = project.unit_id"
 
 
-def _dicts(connection: Connection, sql: str, params: dict) -> list[dict]:
+def dict_rows(connection: Connection, sql: str, params: dict) -> list[dict]:
     """Rows as dicts through the driver's cursor: SQLAlchemy builds the keys of every mapping
     row anew, which costs more than the query where a rule flags thousands of projects."""
     cursor = connection.connection.cursor()
@@ -325,11 +352,11 @@ def _dicts(connection: Connection, sql: str, params: dict) -> list[dict]:
 
 
 def _listing(projects: list[dict]) -> str:
-    named = "、".join(f"{p['code']} {p['name']}（{p['unit']}）" for p in projects[:_LISTED])
-    return named + (f" 等{len(projects)}个" if len(projects) > _LISTED else "")
+    named = "、".join(f"{p['code']} {p['name']}（{p['unit']}）" for p in projects[:LISTED])
+    return named + (f" 等{len(projects)}个" if len(projects) > LISTED else "")
 
 
-def _standing(connection: Connection, metric: str, year: int) -> tuple[Number | None, str]:
+def standing_duty(connection: Connection, metric: str, year: int) -> tuple[Number | None, str]:
     """A standing duty's target (ZS402, ZS403) for the year, else the latest earlier year's; and
     the note that says it was carried over."""
     found = standing_target(connection, metric, year)
@@ -348,7 +375,7 @@ def handler_assigned(connection: Connection, year: int, as_of: date) -> list[Res
     按当前数值判定：低于目标为落后，12月31日为未完成。没有这样的项目为无数据。
     这是常设要求：当年未设定目标的，沿用此前最近一年的目标，并在说明中写明。
     """
-    target, carried = _standing(connection, "ZS402", year)
+    target, carried = standing_duty(connection, "ZS402", year)
     if target is None:
         return [missing_target("ZS402", year)]
     params = {"as_of": as_of.isoformat()}
@@ -364,9 +391,9 @@ def handler_assigned(connection: Connection, year: int, as_of: date) -> list[Res
             Result(None, str(year), None, target, None, "no_data", "尚无签约未投产的项目" + carried, kind="rate",
                    metric="ZS402")
         ]  # fmt: skip
-    offenders = _dicts(
+    offenders = dict_rows(
         connection,
-        f"SELECT {_PROJECT_COLUMNS}, handler.name AS handler FROM project JOIN unit ON unit.id = project.unit_id "
+        f"SELECT {PROJECT_COLUMNS}, handler.name AS handler FROM project JOIN unit ON unit.id = project.unit_id "
         "LEFT JOIN person AS handler ON handler.id = project.handler_id "
         f"WHERE {pushing} AND (project.handler_id IS NULL OR project.handler_id NOT IN {ON_POST_SQL}) "
         "ORDER BY +project.signed_on, project.id",
@@ -404,8 +431,8 @@ def stalled_projects(connection: Connection, year: int, as_of: date) -> list[Res
     检查日当天项目处于停滞状态的，说明中写明停滞原因。
     这是常设要求：当年未设定天数的，沿用此前最近一年的设定，并在说明中写明。
     """
-    unstarted, unstarted_note = _standing(connection, "ZS403.unstarted_days", year)
-    unincluded, unincluded_note = _standing(connection, "ZS403.unincluded_days", year)
+    unstarted, unstarted_note = standing_duty(connection, "ZS403.unstarted_days", year)
+    unincluded, unincluded_note = standing_duty(connection, "ZS403.unincluded_days", year)
     if unstarted is None or unincluded is None:
         return [missing_target("ZS403.unstarted_days" if unstarted is None else "ZS403.unincluded_days", year)]
     carried = unstarted_note or unincluded_note
@@ -415,7 +442,7 @@ def stalled_projects(connection: Connection, year: int, as_of: date) -> list[Res
         "signed_before": (as_of - timedelta(days=limits["unstarted"] + 1)).isoformat(),
         "started_before": (as_of - timedelta(days=limits["unincluded"] + 1)).isoformat(),
     }
-    rows = _dicts(
+    rows = dict_rows(
         connection,
         f"{_PROJECT_SQL} WHERE {LIVE} AND ("
         "(+project.signed_on <= :signed_before AND (project.started_on IS NULL OR project.started_on > :as_of)) OR "
@@ -468,7 +495,7 @@ def duplicate_groups(connection: Connection, year: int, as_of: date) -> list[lis
         # Only the investors of the year's signings and starts (found through the date indexes)
         # are looked for among all signed projects: grouping every signed project by the key
         # would sort the whole history. Few rows come to Python.
-        rows = _dicts(
+        rows = dict_rows(
             connection,
             "WITH recent(investor_key) AS ("
             f"  SELECT {INVESTOR_KEY_SQL} FROM project WHERE signed_on BETWEEN :first AND :as_of AND {_SIGNED_WITH_INVESTOR}"
@@ -476,7 +503,8 @@ def duplicate_groups(connection: Connection, year: int, as_of: date) -> list[lis
             f" candidates AS (SELECT id, {INVESTOR_KEY_SQL} AS investor_key FROM project"
             f"  WHERE {_SIGNED_WITH_INVESTOR} AND {INVESTOR_KEY_SQL} IN (SELECT investor_key FROM recent WHERE investor_key != '')),"
             " repeated AS (SELECT investor_key FROM candidates GROUP BY investor_key HAVING count(*) > 1) "
-            f"SELECT {_PROJECT_COLUMNS}, candidates.investor_key FROM repeated JOIN candidates USING (investor_key) "
+            f"SELECT {PROJECT_COLUMNS}, {VERIFIED_START_SQL} AS {VERIFIED_COLUMN}, candidates.investor_key "
+            "FROM repeated JOIN candidates USING (investor_key) "
             "JOIN project ON project.id = candidates.id JOIN unit ON unit.id = project.unit_id "
             "ORDER BY candidates.investor_key, project.signed_on, project.id",
             params,

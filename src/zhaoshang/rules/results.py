@@ -138,6 +138,7 @@ class CheckReport:
     year: int
     progress: Fraction
     results: list[Result]
+    verified_starts: bool = False  # ZS102, ZS104, ZS105 counted only verified starts
 
     @property
     def failures(self) -> list[Result]:
@@ -166,6 +167,7 @@ class CheckReport:
             "ok": errors == 0,
             "results": [result.to_json() for result in self.results],
             "summary": {"errors": errors, "warnings": warnings},
+            **({"verified_starts": True} if self.verified_starts else {}),
         }
 
 

@@ -48,6 +48,14 @@ ACTION_LABELS = {
     "fund.add": "登记基金",
     "building.set": "登记总部经济楼宇",
     "meeting.add": "登记会议",
+    "project.invest": "登记完成投资",  # issue 12
+    "project.inspect": "现场查看项目",
+    "problem.add": "登记项目问题",
+    "problem.resolve": "项目问题解决",
+    "request.add": "受理企业诉求",
+    "request.assign": "转办企业诉求",
+    "request.resolve": "办结企业诉求",
+    "request.rate": "评价企业诉求",
 }
 
 _MAX_SUMMARY_LINES = 20

@@ -29,6 +29,9 @@ from zhaoshang.parsing import (
     require_text,
     yuan_to_wan,
 )
+from zhaoshang.services.casework import problems_of
+from zhaoshang.services.inspections import inspections_of
+from zhaoshang.services.investment import investment_of
 from zhaoshang.services.lookup import find_person, find_project, find_unit
 from zhaoshang.services.names import namesake_labels, person_label
 from zhaoshang.services.status import (
@@ -68,6 +71,7 @@ class ProjectFields:
     note: str | None = None
     leader: str | None = None
     handler: str | None = None
+    lead: str | None = None
     signed: str | None = None
     started: str | None = None
     included: str | None = None
@@ -87,6 +91,7 @@ FIELD_LABELS = {
     "channel": "招商方式",
     "leader": "包保领导",
     "handler": "专人",
+    "lead": "在谈日期（--lead）",
     **{stage: f"{STAGE_LABELS[stage]}日期（--{stage}）" for stage in STAGES},
 }
 
@@ -118,6 +123,7 @@ _RESOLVERS = {
         "handler_id",
         _blank_is_none(lambda connection, value, label: find_person(connection, value, label)["id"]),
     ),
+    "lead": ("lead_on", lambda connection, value, label: parse_date(value, label).isoformat()),
     **{
         stage: (
             STAGE_COLUMNS[stage],
@@ -212,6 +218,16 @@ def check_stages(record: dict) -> None:
         raise problems[0]
 
 
+def check_lead(record: dict) -> None:
+    """A lead date given (`--lead`) is when talks began: not after the signing."""
+    lead, signed = record.get("lead_on"), record.get("signed_on")
+    if lead is not None and signed is not None and str(lead) > str(signed):
+        raise InputError(
+            f"在谈日期（--lead）：'{lead}' 晚于签约日期 {signed}",
+            "在谈日期是开始洽谈的日子，应不晚于签约日期，例如 --lead 2024-01-15",
+        )
+
+
 def _code(number: int) -> str:
     return f"{CODE_PREFIX}{number:06d}"
 
@@ -247,6 +263,10 @@ def add_project(ledger: Ledger, actor: str, fields: ProjectFields) -> str:
     with ledger.write(actor, "project.add") as writer:
         values = resolve_fields(writer.connection, fields)
         check_stages(values)  # before a code is given: a refused project must not be named by one
+        check_lead(values)
+        # Without --lead, the day it enters the ledger (a project entered already signed keeps
+        # this later day: the ledger did not follow it before, see the year-end outlook).
+        values.setdefault("lead_on", ledger.clock().date().isoformat())
         if "code" in values:
             _check_code_free(writer.connection, values["code"])
         else:
@@ -302,6 +322,8 @@ def edit_project(ledger: Ledger, actor: str, code: str, fields: ProjectFields) -
         if renamed:
             _check_code_free(writer.connection, values["code"])
         check_stages(project | values)
+        if "lead_on" in values:
+            check_lead(project | values)
         if renamed:  # the codes merged into it still say where they went
             for (retired_id,) in writer.connection.exec_driver_sql(
                 "SELECT id FROM retired_project WHERE merged_into = :code", {"code": project["code"]}
@@ -353,6 +375,7 @@ def project_view(row: dict) -> dict:
         "origin": row["origin"],
         "leader": row["leader_name"],
         "handler": row["handler_name"],
+        "lead": row["lead_on"],
         **{stage_name: row[STAGE_COLUMNS[stage_name]] for stage_name in STAGES},
         "stage": stage,
         "stage_label": STAGE_LABELS[stage],
@@ -404,7 +427,12 @@ def show_project(ledger: Ledger, code: str) -> dict:
         project = find_project(connection, code)
         row = connection.exec_driver_sql(_VIEW_SQL + " WHERE project.id = :id", {"id": project["id"]}).mappings().one()
         view = project_view(_namesakes_told_apart(dict(row), namesake_labels(connection)))
-        return view | {"status_history": _status_history(connection, project["id"])}
+        return view | {
+            "status_history": _status_history(connection, project["id"]),
+            "investment": investment_of(connection, project["id"]),
+            "inspections": inspections_of(connection, project["id"]),
+            "problems": problems_of(connection, project["id"]),
+        }
 
 
 def _namesakes_told_apart(row: dict, namesakes: dict[int, str]) -> dict:

@@ -20,6 +20,7 @@ from zhaoshang.parsing import (
     normalize_text,
     optional_text,
     parse_amount,
+    parse_amount_or_zero,
     parse_choice,
     parse_date,
     parse_month,
@@ -106,9 +107,7 @@ def parse_metric_value(kind: str, value: str, field: str) -> str:
     """
     text = normalize_text(str(value)).replace(",", "").replace(" ", "")
     if kind == "amount":
-        if text in ("0", "0万", "0万元", "0亿", "0元"):
-            return "0"
-        return decimal_text(yuan_to_wan(parse_amount(text, field)))
+        return decimal_text(yuan_to_wan(parse_amount_or_zero(text, field)))
     for suffix in _VALUE_SUFFIXES[kind]:
         text = text.removesuffix(suffix)
     if kind == "rate":
@@ -381,8 +380,8 @@ def set_building(ledger: Ledger, actor: str, name: str, unit: str, year: str | i
     """Record a town's or street's headquarters building with its revenue and tax for a year (（七）)."""
     name = require_text(name, "楼宇名称")
     year_number = parse_year(year, "年度（--year）")
-    revenue_yuan = _zero_or_amount(revenue, "营业收入（--revenue）")
-    tax_yuan = _zero_or_amount(tax, "税收（--tax）")
+    revenue_yuan = parse_amount_or_zero(revenue, "营业收入（--revenue）")
+    tax_yuan = parse_amount_or_zero(tax, "税收（--tax）")
     with ledger.write(actor, "building.set", subject=f"{name} {year_number}") as writer:
         unit_row = find_unit(writer.connection, unit, "镇街（--unit）")
         if unit_row["kind"] not in BUILDING_UNIT_KINDS:
@@ -411,11 +410,6 @@ def set_building(ledger: Ledger, actor: str, name: str, unit: str, year: str | i
         "revenue": yuan_to_wan(revenue_yuan),
         "tax": yuan_to_wan(tax_yuan),
     }
-
-
-def _zero_or_amount(value: str, field: str) -> int:
-    text = normalize_text(str(value)).replace(" ", "")
-    return 0 if text in ("0", "0万", "0万元", "0元") else parse_amount(text, field)
 
 
 def list_buildings(ledger: Ledger, year: str | int | None = None) -> list[dict]:

@@ -5,11 +5,15 @@
     zs project distinct A B --reason TEXT               ZS404 stops pairing A and B
 
 What links a project is table-driven: `PROJECT_LINKS` lists every table whose rows point at a
-project. `delete` refuses while any of them does (unless --unlink removes those rows), `merge`
-moves them to KEEP. A table that comes to link projects (problems, inspections, monthly
-investment) adds its `ProjectLink` to the list. A project's own rows (its status events and
-distinct pairs) go with it. Each removed project leaves a `retired_project` row with the reason,
-so its code still says where it went.
+project: trips, and the full cycle's monthly investment, problems and inspections. `delete`
+refuses while any of them does (unless --unlink removes those rows), `merge` moves them to KEEP.
+A project's own rows (its status events and distinct pairs) go with it. Each removed project
+leaves a `retired_project` row with the reason, so its code still says where it went.
+
+Monthly investment on merge: DUP is the same project entered twice, so a month both records
+report is the same money reported twice — adding the two would count it twice (the opposite of
+（十六） 求真务实). The larger of the two is kept, as the larger total investment is; a month
+only DUP reports moves to KEEP.
 """
 
 from __future__ import annotations
@@ -38,18 +42,28 @@ class ProjectLink:
     `label` says in Chinese what a row is (外出招商行程); `shown` is the column that names a row
     in a message (a trip's id). `same` are the columns that, with `column`, make two rows one
     link: when KEEP already has a row with DUP's values in them, DUP's row is dropped on merge
-    instead of moved (a trip that followed up both records links KEEP once)."""
+    instead of moved (a trip that followed up both records links KEEP once) — after KEEP's row
+    takes the `larger` column's value of the two, where one is named (a month's investment).
+    `owned`: the rows are the project's own record (its problems), deleted with it on --unlink,
+    not a link to something that stays (a trip); `marker` is written before a row's `shown` value."""
 
     table: str
     column: str
     label: str
     shown: str
     same: tuple[str, ...] = ()
+    larger: str | None = None
+    owned: bool = False
+    marker: str = "#"
 
 
 PROJECT_LINKS: list[ProjectLink] = [
     ProjectLink("trip_project", "project_id", "外出招商行程", shown="trip_id", same=("trip_id",)),
-]
+    ProjectLink("investment", "project_id", "月度完成投资", shown="month", same=("month",), larger="invested",
+                owned=True, marker=""),
+    ProjectLink("problem", "project_id", "项目问题", shown="id", owned=True),
+    ProjectLink("inspection", "project_id", "现场查看记录", shown="id", owned=True),
+]  # fmt: skip
 
 # A project's own rows: they are part of it, and go where it goes.
 _OWN_EVENTS = ("project_status", "project_id")
@@ -99,7 +113,7 @@ def project_links(connection: Connection, project_id: int) -> list[tuple[Project
 
 
 def _shown(link: ProjectLink, rows: list[dict]) -> str:
-    named = "、".join(f"#{row[link.shown]}" for row in rows[:10])
+    named = "、".join(f"{link.marker}{row[link.shown]}" for row in rows[:10])
     return f"{len(rows)}条{link.label}（{named}{'等' if len(rows) > 10 else ''}）"
 
 
@@ -123,7 +137,7 @@ def delete_project(ledger: Ledger, actor: str, code: str, reason: str, unlink: b
     return {
         "code": project["code"],
         "name": project["name"],
-        "unlinked": [(link.label, len(rows)) for link, rows in links],
+        "unlinked": [(link.label, len(rows), link.owned) for link, rows in links],
     }
 
 
@@ -134,12 +148,11 @@ _FILLED = ("investor", "industry", "channel", "origin", "leader_id", "handler_id
 
 
 def merged_values(keep: dict, dup: dict, unit_id: int | None = None) -> dict:
-    """KEEP's columns after folding DUP in (only those that change): each stage date the earlier
-    of the two non-empty ones, the larger amount, KEEP's empty fields filled from DUP, the unit of
-    the earlier signing (a tie, or neither signed: KEEP's) unless `unit_id` says otherwise."""
+    """KEEP's columns after folding DUP in (only those that change): the lead date and each stage
+    date the earlier of the two non-empty ones, the larger amount, KEEP's empty fields filled from
+    DUP, the unit of the earlier signing (a tie, or neither signed: KEEP's) unless `unit_id` says otherwise."""
     values: dict = {}
-    for stage in STAGES:
-        column = STAGE_COLUMNS[stage]
+    for column in ("lead_on", *(STAGE_COLUMNS[stage] for stage in STAGES)):
         dates = [str(day) for day in (keep[column], dup[column]) if day]
         values[column] = min(dates) if dates else None
     values["amount"] = max(keep["amount"], dup["amount"])
@@ -152,25 +165,33 @@ def merged_values(keep: dict, dup: dict, unit_id: int | None = None) -> dict:
     return {column: value for column, value in values.items() if value != keep[column]}
 
 
-def _move_links(writer: Writer, keep_id: int, dup_id: int) -> list[tuple[str, int]]:
-    """Point DUP's link rows at KEEP (dropping those KEEP already has); returns (label, count) moved."""
+def _move_links(writer: Writer, keep_id: int, dup_id: int) -> list[dict]:
+    """Point DUP's link rows at KEEP (dropping those KEEP already has, after KEEP's row takes the
+    larger value where the link says so); returns per link table {label, moved: rows moved or
+    folded, folded: of those the ones KEEP had already, larger: whether the larger value was kept}."""
     moved = []
     for link, rows in project_links(writer.connection, dup_id):
         keys = key_columns(link.table)
+        folded = 0
         for row in rows:
             same = {column: row[column] for column in link.same} | {link.column: keep_id}
             where = " AND ".join(f"{column} = :{column}" for column in same)
-            if (
-                link.same
-                and writer.connection.exec_driver_sql(f"SELECT 1 FROM {link.table} WHERE {where}", same).first()
-            ):
+            kept = (
+                writer.connection.exec_driver_sql(f"SELECT * FROM {link.table} WHERE {where}", same).mappings().first()
+                if link.same
+                else None
+            )
+            if kept is not None:
+                folded += 1
+                if link.larger and row[link.larger] > kept[link.larger]:
+                    writer.update(link.table, _key(link.table, dict(kept)), {link.larger: row[link.larger]})
                 writer.delete(link.table, _key(link.table, row))
             elif link.column in keys:  # the link is its key: a new row under the new key
                 writer.delete(link.table, _key(link.table, row))
                 writer.insert(link.table, row | {link.column: keep_id})
             else:
                 writer.update(link.table, _key(link.table, row), {link.column: keep_id})
-        moved.append((link.label, len(rows)))
+        moved.append({"label": link.label, "moved": len(rows), "folded": folded, "larger": link.larger is not None})
     return moved
 
 

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from zhaoshang.db import Ledger
 from zhaoshang.errors import InputError, NotFoundError
 from zhaoshang.parsing import (
+    TEXT_MAX,
     month_bounds,
-    normalize_text,
     optional_text,
     parse_date,
+    parse_id,
     parse_month,
-    parse_whole,
     require_text,
 )
 from zhaoshang.services.lookup import find_person, find_project
@@ -71,17 +71,13 @@ class TripFields:
 _OPTIONAL_TEXT = {
     "region": ("区域（--region）", 40, False),
     "purpose": ("事由（--purpose）", 500, True),
-    "companies": ("走访企业（--companies）", 2000, True),
+    "companies": ("走访企业（--companies）", TEXT_MAX, True),
 }
 
 
 def parse_trip_id(value: str | int) -> int:
     """A trip's number as `zs trip list` shows it: `12` or `#12`."""
-    text = normalize_text(str(value)).removeprefix("#")
-    hint = "行程编号是整数，查看：zs trip list"
-    if not text.isdigit():
-        raise InputError(f"行程编号：'{value}' 不是有效编号", hint)
-    return parse_whole(text, "行程编号", hint, minimum=1)
+    return parse_id(value, "行程编号", "行程编号是整数，查看：zs trip list")
 
 
 def _unique_ids(rows: list[dict], typed: list[str], field: str) -> list[int]:
