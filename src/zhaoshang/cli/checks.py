@@ -77,7 +77,9 @@ def _emit_report_json(data: dict) -> None:
     def value(key: str, item: Any) -> str:
         if key != "results" or not item:
             return encode(item)
-        return "[\n" + ",\n".join("    " + encode(result) for result in item) + "\n  ]"
+        # One encode of the whole list, cut between results: every result object begins with its
+        # "code" key, and inside a JSON string a quote is escaped, so `}, {"code": ` is only a boundary.
+        return "[\n    " + encode(item)[1:-1].replace('}, {"code": ', '},\n    {"code": ') + "\n  ]"
 
     typer.echo("{\n" + ",\n".join(f"  {json.dumps(key)}: {value(key, item)}" for key, item in data.items()) + "\n}")
 
