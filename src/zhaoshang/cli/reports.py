@@ -216,7 +216,7 @@ def report_monthly(
     wide: bool = _WIDE_OPTION,
     as_recorded: str | None = _AS_RECORDED_OPTION,
 ) -> None:
-    """每月通报：总体进度、单位排名（红黑榜）、项目台账、外出招商、预警，截至该月最后一天。"""
+    """每月通报：总体进度、单位排名（红黑榜）、全年预测、项目台账、外出招商、预警、问题协调、企业诉求，截至该月最后一天。"""
     from zhaoshang.reports.model import month_period, previous_month
 
     _report(ctx, lambda day: month_period(month or previous_month(day)), xlsx, html, force, format, wide, as_recorded)

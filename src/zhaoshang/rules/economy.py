@@ -31,6 +31,7 @@ from zhaoshang.rules.results import (
     missing_target,
     progress_message,
     unit_word,
+    unjudged,
     year_over,
 )
 from zhaoshang.services.quota_data import FUND_KINDS, INDICATORS, latest_indicator, target_value
@@ -57,14 +58,14 @@ def _indicator_result(
             message = f"统计局{year}年1–2月数据约于3月20日前后发布，尚未登记：{enter}"
             return [Result(None, str(year), None, target, None, "in_progress", message, kind=kind, metric=metric)]
         message = f"统计局{year}年数据尚未登记：{enter}"
-        return [Result(None, str(year), None, target, None, "no_data", message, kind=kind, metric=metric)]
+        return [unjudged(year, message, target=target, kind=kind, metric=metric)]
     month, value = latest
     actual = as_number(value)
     month_number = int(month[5:7])
     label = INDICATORS[indicator][0].split("（")[0]
     if as_of.month - month_number > STALE_AFTER_MONTHS:
         message = f"统计局{label}数据只到{year}年{month_label(month_number)}，已超过两个月未更新，不作判定：{enter}"
-        return [Result(None, month, actual, target, None, "no_data", message, kind=kind, metric=metric)]
+        return [unjudged(year, message, period=month, actual=actual, target=target, kind=kind, metric=metric)]
     final = month_number == 12  # the December figure is the year's
     if cumulative:
         share = Fraction(month_number, 12)
@@ -186,18 +187,7 @@ def hq_buildings(connection: Connection, year: int, as_of: date) -> list[Result]
         {"year": year, "revenue": ceil(revenue * YUAN_PER_WAN), "tax": ceil(tax * YUAN_PER_WAN)},
     ).all()
     if not rows:
-        return [
-            Result(
-                None,
-                str(year),
-                None,
-                None,
-                None,
-                "no_data",
-                "没有登记镇、街道：zs unit add 东城街道 --kind 街道",
-                metric="ZS306.buildings",
-            )
-        ]
+        return [unjudged(year, "没有登记镇、街道：zs unit add 东城街道 --kind 街道", metric="ZS306.buildings")]
     over = year_over(as_of)
     results = []
     for unit_id, unit, recorded, qualifying in rows:

@@ -28,6 +28,7 @@ from zhaoshang.rules.results import (
     progress_message,
     shared,
     unit_word,
+    unjudged,
     year_over,
 )
 from zhaoshang.services.alike import INVESTOR_KEY_SQL, alike_groups, distinct_pairs
@@ -289,9 +290,7 @@ def _rate_results(
         facts = {"cohort": cohort, "reached": reached, "duplicates": tally.duplicates}
         if cohort == 0:
             message = f"尚无{cohort_name}{note}，{rate_name}无数据"
-            return Result(
-                subject, str(year), None, target, None, "no_data", message, kind="rate", metric=metric, facts=facts
-            )
+            return unjudged(year, message, subject=subject, target=target, kind="rate", metric=metric, facts=facts)
         rate = Fraction(reached, cohort)
         status = against_level(rate, target, over)
         comparison = "达到" if status == "met" else "低于"
@@ -387,10 +386,7 @@ def handler_assigned(connection: Connection, year: int, as_of: date) -> list[Res
         params,
     ).one()
     if total == 0:
-        return [
-            Result(None, str(year), None, target, None, "no_data", "尚无签约未投产的项目" + carried, kind="rate",
-                   metric="ZS402")
-        ]  # fmt: skip
+        return [unjudged(year, "尚无签约未投产的项目" + carried, target=target, kind="rate", metric="ZS402")]
     offenders = dict_rows(
         connection,
         f"SELECT {PROJECT_COLUMNS}, handler.name AS handler FROM project JOIN unit ON unit.id = project.unit_id "

@@ -285,19 +285,16 @@ def progress_message(
     return text
 
 
+def unjudged(year: int, message: str, *, period: str | None = None, target=None, actual=None, **fields) -> Result:
+    """A result not judged (`no_data`): no target, no figures, nothing yet to count; `message` says what to enter."""
+    return Result(fields.pop("subject", None), period or str(year), actual, target, None, "no_data", message, **fields)
+
+
 def missing_target(metric: str, year: int, subject: str | None = None, period: str | None = None) -> Result:
     """The result of a rule whose target is not set for the year: not judged."""
     label = METRICS.get(metric, (metric, ""))[0]
-    return Result(
-        subject=subject,
-        period=period or str(year),
-        actual=None,
-        target=None,
-        expected=None,
-        status="no_data",
-        message=f"未设定{year}年目标「{label}」：zs target set {metric} 数值 --year {year}",
-        metric=metric,
-    )
+    message = f"未设定{year}年目标「{label}」：zs target set {metric} 数值 --year {year}"
+    return unjudged(year, message, period=period, subject=subject, metric=metric)
 
 
 def shared(connection: Connection, key: tuple, compute: Callable[[], Any]) -> Any:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from zhaoshang.parsing import ROLE_LABELS, month_bounds
 from zhaoshang.rules.registry import rule
-from zhaoshang.rules.results import Month, Result, by_year_end, months_until, shared
+from zhaoshang.rules.results import Month, Result, by_year_end, months_until, shared, unjudged
 from zhaoshang.services.trips import trip_days_by_month
 from zhaoshang.services.units import ROLE_METRICS, MonthJudgement, judge_month, posts_by_person, trip_minimums
 
@@ -75,16 +75,8 @@ def _trip_days_results(connection: Connection, year: int, as_of: date, role: str
     role_label = ROLE_LABELS[role]
     if role not in months:
         return [
-            Result(
-                None,
-                str(year),
-                None,
-                None,
-                None,
-                "no_data",
-                f"没有登记{role_label}：zs person add 姓名 --unit 单位 --role {role}",
-                kind="days",
-                metric=metric,
+            unjudged(
+                year, f"没有登记{role_label}：zs person add 姓名 --unit 单位 --role {role}", kind="days", metric=metric
             )
         ]
     results: list[Result] = []
@@ -118,7 +110,7 @@ def _trip_days_results(connection: Connection, year: int, as_of: date, role: str
         )
     if unset:
         message = f"{'、'.join(unset.values())}：未设定{year}年每月外出招商天数下限：zs target set {metric} 天数 --year {year}"
-        results.insert(0, Result(None, str(year), None, None, None, "no_data", message, kind="days", metric=metric))
+        results.insert(0, unjudged(year, message, kind="days", metric=metric))
     return results
 
 
