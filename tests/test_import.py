@@ -242,6 +242,27 @@ def test_the_import_is_one_transaction_with_one_audit_entry(people, tmp_path):
     assert [p["code"] for p in projects(zs)] == ["XM000001", "XM000002", "XM000003"]
 
 
+def test_new_projects_get_the_import_day_as_their_lead_date(people, tmp_path):
+    zs = people
+    rows = [
+        [1, "新能源电池项目", "甲公司", 12000, "开发区", "李四", "张三", "2024-03-01", None],  # entered already signed
+        [2, "光伏组件项目", "乙公司", 5000, "渠沟镇", None, None, None, None],  # still in talks
+    ]
+    book = simple_book(tmp_path / "a.xlsx", rows)
+    zs.ok("import", "projects", str(book))
+    entry = json.loads(zs.ok("audit", "log", "--format", "json"))[-1]
+    import_day = datetime.fromisoformat(entry["at"]).date().isoformat()  # the day on the ledger's clock
+    codes = [project["code"] for project in projects(zs)]
+    # as `project add` without --lead: the day the project entered the ledger (signed or not)
+    for code in codes:
+        assert json.loads(zs.ok("project", "show", code, "--format", "json"))["lead"] == import_day
+    rows[1][7] = "2024-05-06"  # signed later: an update leaves the lead date alone
+    simple_book(book, rows)
+    zs.ok("import", "projects", str(book))
+    assert json.loads(zs.ok("project", "show", codes[1], "--format", "json"))["lead"] == import_day
+    assert "审计核对通过" in zs.ok("audit", "verify")
+
+
 def test_dry_run_shows_what_would_change_and_writes_nothing(people, tmp_path):
     zs = people
     existing = zs.last_line("project", "add", "电池项目", "--unit", "开发区", "--amount", "1亿", "--investor", "甲公司")

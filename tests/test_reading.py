@@ -225,6 +225,62 @@ def test_audit_log_names_persons_units_and_projects_in_local_time(zs: Zs, monkey
     assert entries[0]["local_time"] in table and entries[0]["at"] not in table
 
 
+def test_audit_log_names_investment_problems_inspections_and_requests(zs: Zs):
+    code = zs.last_line(
+        "project", "add", "电池项目", "--unit", "开发区", "--amount", "1.2亿", "--signed", "2024-01-10",
+        "--started", "2024-02-01",
+    )  # fmt: skip
+    zs.ok("project", "invest", code, "--month", "2024-01", "--amount", "300")
+    zs.ok("project", "invest", code, "--month", "2024-01", "--amount", "350")  # corrected
+    problem = zs.last_line(
+        "problem", "add", code, "--text", "项目融资未到位\n需协调银行", "--unit", "开发区", "--due", "2024-03-31",
+        "--on", "2024-02-05",
+    )  # fmt: skip
+    zs.ok("problem", "resolve", problem, "--on", "2024-03-01", "--note", "已协调解决")
+    zs.ok("project", "inspect", code, "--on", "2024-02-03", "--by", "王敏", "--result", "不属实")
+    request = zs.last_line(
+        "request", "add", "--enterprise", "某某公司", "--text", "申请融资对接", "--unit", "区发改委",
+        "--due", "2024-03-15", "--received", "2024-03-01",
+    )  # fmt: skip
+    zs.ok("request", "assign", request, "--unit", "开发区")
+    zs.ok("request", "resolve", request, "--on", "2024-03-10")
+    zs.ok("request", "rate", request, "不满意", "--due", "2024-04-10", "--on", "2024-03-12")
+    zs.ok("request", "resolve", request, "--on", "2024-04-01")
+    zs.ok("request", "rate", request, "基本满意", "--on", "2024-04-03")
+    entries = json.loads(zs.ok("audit", "log", "--format", "json"))[2:]  # after init and project add
+    the_request = "企业诉求 #1 某某公司：申请融资对接"
+    assert [(entry["action"], entry["summary"]) for entry in entries] == [
+        ("project.invest", [f"新增完成投资 {code} 2024-01：300万元"]),
+        ("project.invest", [f"完成投资 {code} 2024-01 完成投资：300万元 → 350万元"]),
+        ("problem.add", [f"新增项目问题 {code}：项目融资未到位…"]),  # its first line: one line per change
+        ("problem.resolve", [f"项目问题 {code}：项目融资未到位… 备注：空 → 已协调解决；解决日期：空 → 2024-03-01"]),
+        ("project.inspect", [f"新增现场查看 {code} 2024-02-03 不属实"]),
+        ("request.add", [f"新增{the_request}"]),
+        ("request.assign", [f"{the_request} 单位：区发改委 → 开发区"]),
+        ("request.resolve", [f"{the_request} 办结日期：空 → 2024-03-10"]),
+        (
+            "request.rate",
+            [
+                f"{the_request} 办结时限：2024-03-15 → 2024-04-10；评价日期：空 → 2024-03-12；满意度：空 → 不满意；"
+                "重办次数：0 → 1；办结日期：2024-03-10 → 空"
+            ],
+        ),
+        (
+            "request.resolve",
+            [f"{the_request} 评价日期：2024-03-12 → 空；满意度：不满意 → 空；办结日期：空 → 2024-04-01"],
+        ),
+        ("request.rate", [f"{the_request} 评价日期：空 → 2024-04-03；满意度：空 → 基本满意"]),
+    ]
+    table = zs.ok("audit", "log", "--wide")
+    for line in (
+        f"新增完成投资 {code} 2024-01：300万元",
+        f"新增现场查看 {code} 2024-02-03 不属实",
+        "满意度：空 → 基本满意",
+    ):
+        assert line in table
+    assert "需协调银行" not in table and "satisfied" not in table and "refuted" not in table
+
+
 # --- namesakes and likely duplicates --------------------------------------------------------------
 
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from zhaoshang.audit import COLUMN_LABELS, iter_entries, table_label
 from zhaoshang.db import Ledger
 from zhaoshang.parsing import KIND_LABELS, ROLE_LABELS, format_wan
+from zhaoshang.services.casework import RATING_LABELS
+from zhaoshang.services.inspections import RESULT_LABELS
 from zhaoshang.services.lookup import find_project
 from zhaoshang.services.projects import STATUS_LABELS
 from zhaoshang.services.quota_data import FUND_KINDS, MEETING_KINDS
@@ -59,7 +61,16 @@ ACTION_LABELS = {
 }
 
 _MAX_SUMMARY_LINES = 20
-_AMOUNT_COLUMNS = {"amount": "总投资", "fixed_amount": "固投", "revenue": "营业收入", "tax": "税收"}
+_AMOUNT_COLUMNS = {
+    "amount": "总投资",
+    "fixed_amount": "固投",
+    "revenue": "营业收入",
+    "tax": "税收",
+    "invested": "完成投资",
+}
+# A column a table's own word names better than COLUMN_LABELS: a request is 办结, not 解决.
+_TABLE_COLUMN_LABELS = {("enterprise_request", "resolved_on"): "办结日期"}
+_GIST_MAX = 30  # characters of free text (a problem, a request) that name its row in a summary line
 _PERSON_COLUMNS = frozenset({"leader_id", "handler_id", "person_id"})
 _CHOICE_LABELS = {  # (table, column) → the Chinese of its stored codes
     ("unit", "kind"): KIND_LABELS,
@@ -67,7 +78,12 @@ _CHOICE_LABELS = {  # (table, column) → the Chinese of its stored codes
     ("project", "status"): STATUS_LABELS,
     ("fund", "kind"): FUND_KINDS,
     ("meeting", "kind"): MEETING_KINDS,
+    ("enterprise_request", "rating"): RATING_LABELS,
+    ("inspection", "result"): RESULT_LABELS,
 }
+# Tables whose row holds one figure: a row added or removed is named with it (XS2024122 2024-01：300万元),
+# a row changed by its name alone, the figure then shown changing.
+_ROW_FIGURES = {"investment": "invested"}
 
 
 class _Names:
@@ -125,8 +141,15 @@ def _value(table: str, column: str, value: Any, names: _Names) -> str:
     return labels.get(value, str(value)) if labels else str(value)
 
 
-def _label(column: str) -> str:
-    return _AMOUNT_COLUMNS.get(column) or COLUMN_LABELS.get(column, column)
+def _label(table: str, column: str) -> str:
+    return _TABLE_COLUMN_LABELS.get((table, column)) or _AMOUNT_COLUMNS.get(column) or COLUMN_LABELS.get(column, column)
+
+
+def _gist(text: str) -> str:
+    """Free text as one short line: its first line, cut at _GIST_MAX characters."""
+    lines = text.strip().splitlines() or [""]
+    cut = len(lines[0]) > _GIST_MAX or len(lines) > 1
+    return lines[0][:_GIST_MAX] + ("…" if cut else "")
 
 
 def _target_name(row: dict, names: _Names) -> str:
@@ -162,13 +185,24 @@ _ROW_NAMES: dict[str, Callable[[dict, _Names], str]] = {
     "retired_project": lambda row, names: (
         f"{row['code']} {row['name']}" + (f" 并入 {row['merged_into']}" if row.get("merged_into") else "")
     ),
+    "investment": lambda row, names: f"{names.project(row['project_id'])} {row['month']}",
+    "problem": lambda row, names: f"{names.project(row['project_id'])}：{_gist(row['text'])}",
+    "enterprise_request": lambda row, names: f"#{row['id']} {row['enterprise']}：{_gist(row['text'])}",
+    "inspection": lambda row, names: (
+        f"{names.project(row['project_id'])} {row['inspected_on']} {RESULT_LABELS.get(row['result'], row['result'])}"
+    ),
 }
 
 
-def _row_name(table: str, row: dict, names: _Names) -> str:
+def _row_name(table: str, row: dict, names: _Names, with_figure: bool = True) -> str:
     if table in _ROW_NAMES:
-        return _ROW_NAMES[table](row, names)
-    return str(row.get("code") or row.get("name") or row.get("alias") or row.get("id") or "")
+        name = _ROW_NAMES[table](row, names)
+    else:
+        name = str(row.get("code") or row.get("name") or row.get("alias") or row.get("id") or "")
+    figure = _ROW_FIGURES.get(table)
+    if figure is not None and with_figure:
+        name += f"：{_value(table, figure, row.get(figure), names)}"
+    return name
 
 
 def _summarize(change: dict, subject: str | None, names: _Names) -> str:
@@ -179,13 +213,13 @@ def _summarize(change: dict, subject: str | None, names: _Names) -> str:
     if after is None:
         return f"删除{label} {_row_name(table, before, names)}"
     fields = "；".join(
-        f"{_label(column)}：{_value(table, column, before.get(column), names)} → {_value(table, column, after[column], names)}"
+        f"{_label(table, column)}：{_value(table, column, before.get(column), names)} → {_value(table, column, after[column], names)}"
         for column in after
         if before.get(column) != after[column]
     )
     if after.get("code") is not None and after["code"] in (subject, before.get("code")) and table == "project":
         return f"{label} {fields}"  # the entry's subject names the project
-    return f"{label} {_row_name(table, after, names)} {fields}"
+    return f"{label} {_row_name(table, after, names, with_figure=False)} {fields}"
 
 
 def _summary_lines(changes: list[dict], subject: str | None, names: _Names) -> list[str]:

@@ -552,17 +552,17 @@ def plan_import(
 
 
 def apply_import(writer: Writer, reports: Sequence[ImportReport], on: date, progress: Progress | None = None) -> None:
-    """Write the planned rows, file by file in sheet order; new projects without a code get the next free ones.
-    A status the sheet changes becomes a dated event (on `on`, the import's day, or the sheet's 终止时间)."""
+    """Write the planned rows, file by file in sheet order; new projects without a code get the next free ones,
+    and `on`, the import's day, as their lead date (as `project add` without --lead: the day a project enters
+    the ledger). A status the sheet changes becomes a dated event (on `on`, or the sheet's 终止时间)."""
     planned = [row for report in reports for row in sorted(report.added + report.updated, key=lambda row: row.row)]
     codes = free_codes(writer.connection, reserved=[row.values["code"] for row in planned if row.values.get("code")])
     # New projects go in as one statement run many times: the same columns for each (a column a row
     # does not give is NULL, as it would be left out), ids in sheet order.
     added = [row for row in planned if row.project_id is None]
     updated = [row for row in planned if row.project_id is not None]
-    columns = list(dict.fromkeys(column for row in added for column in row.values))
-    if "code" not in columns:
-        columns.append("code")
+    columns = list(dict.fromkeys([*(column for row in added for column in row.values), "code", "lead_on"]))
+    lead_day = on.isoformat()
 
     def new_rows():
         for row in added:
@@ -570,7 +570,7 @@ def apply_import(writer: Writer, reports: Sequence[ImportReport], on: date, prog
             values = row.values
             # Written (and kept in the audit entry): only the status stays, for what follows the insert.
             row.values = {key: values[key] for key in _STATUS_COLUMNS if key in values}
-            yield {column: values.get(column) for column in columns} | {"code": row.code}
+            yield {column: values.get(column) for column in columns} | {"code": row.code, "lead_on": lead_day}
 
     for row, project_id in zip(added, writer.insert_many("project", columns, new_rows()), strict=True):
         row.project_id = project_id
