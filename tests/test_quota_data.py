@@ -32,6 +32,7 @@ def test_target_set_replaces_the_years_value(zs):
         ("ZS304", "38.8个百分点", "ZS304", 38.8),
         ("ZS305.Guidance", "3", "ZS305.guidance", 3),
         ("ZS403.unstarted_days", "120天", "ZS403.unstarted_days", 120),
+        ("ZS407.inspection_days", "3660", "ZS407.inspection_days", 3660),  # ten years: the most a threshold takes
     ],
 )
 def test_target_values_by_metric_kind(zs, typed, value, metric, stored):
@@ -63,6 +64,9 @@ def test_a_unit_target_sits_beside_the_districts(zs):
         (["ZS302", "12", "--unit", "开发区"], ["只有全区目标"]),
         (["ZS101", "12", "--unit", "不存在的单位"], ["不存在的单位"]),
         (["ZS101", "12", "--year", "24"], ["'24'"]),
+        # a typo of days would overflow every date the rule adds it to: the nightly check would stop
+        (["ZS407.inspection_days", "99999999"], ["开工后现场查看时限", "'99999999'", "3660"]),
+        (["ZS406.unrated_days", "3661"], ["'3661'"]),
     ],
 )
 def test_bad_targets_are_rejected_and_nothing_is_written(zs, args, fragments):
