@@ -11,6 +11,7 @@ from zhaoshang.errors import InputError
 from zhaoshang.parsing import (
     format_wan,
     parse_amount,
+    parse_amount_or_zero,
     parse_channel,
     parse_date,
     parse_month,
@@ -53,6 +54,12 @@ def test_bad_amounts_name_the_field_and_value(text):
         parse_amount(text, "总投资")
     assert caught.value.message.startswith("总投资：") and f"'{text}'" in caught.value.message
     assert caught.value.hint
+
+
+@pytest.mark.parametrize("text", ["0", "00", "0.0", "0.00万", "0亿元", "0元", "０"])
+def test_zero_is_read_however_written_where_zero_is_a_figure(text):
+    assert parse_amount_or_zero(text, "完成投资") == 0
+    assert parse_amount_or_zero("0.5万", "完成投资") == 5_000
 
 
 def test_wan_figures_round_trip_exactly():

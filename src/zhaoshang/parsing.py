@@ -144,14 +144,15 @@ def parse_amount(value: str | int | Decimal, field: str = "总投资") -> int:
     return int(yuan)
 
 
-_ZEROS = frozenset({"0", "0万", "0万元", "0亿", "0亿元", "0元"})
+# Zero with a unit or not, as a clerk or Excel writes it: 0, 00, 0.0, 0.00万 …
+_ZERO = re.compile(r"0+(\.0*)?(万元|万|亿元|亿|元)?")
 
 
 def parse_amount_or_zero(value: str | int | Decimal, field: str) -> int:
     """An AMOUNT as `parse_amount` reads it, or zero written as `0` (`0万`, `0元` …): a building's
     tax, a month in which nothing was invested."""
     text = normalize_text(str(value)).replace(" ", "")
-    return 0 if text in _ZEROS else parse_amount(text, field)
+    return 0 if _ZERO.fullmatch(text) else parse_amount(text, field)
 
 
 def yuan_to_wan(yuan: int) -> Decimal:

@@ -129,24 +129,32 @@ def project_edit(
     note: str | None = typer.Option(None, "--note", help="备注"),
 ) -> None:
     """修改项目的字段（只改给出的字段）。"""
+    from zhaoshang.services.linked_dates import linked_rows_out_of_dates
     from zhaoshang.services.projects import edit_project
 
     fields = _project_options(
         name, unit, amount, new_code, investor, industry, channel, origin, leader, handler,
         lead, signed, started, included, completed, producing, note,
     )  # fmt: skip
-    row = edit_project(open_ledger(ctx), global_options(ctx).actor, code, fields)
+    ledger = open_ledger(ctx)
+    row = edit_project(ledger, global_options(ctx).actor, code, fields)
     typer.echo(f"项目 {row['code']} 已修改。")
+    emit_warnings(ledger, linked_rows_out_of_dates, row["code"])
 
 
 def _status_change(ctx: typer.Context, code: str, status: str, reason: str | None, on: str | None) -> None:
     from zhaoshang.services.projects import set_status
     from zhaoshang.services.status import EVENT_LABELS
 
-    row = set_status(open_ledger(ctx), global_options(ctx).actor, code, status, reason, on)
+    ledger = open_ledger(ctx)
+    row = set_status(ledger, global_options(ctx).actor, code, status, reason, on)
     events = {"stalled": "停滞", "active": "恢复推进", "terminated": "终止"}
     day = on.strip() if on else "今天"
     typer.echo(f"项目 {row['code']} 已记录{EVENT_LABELS[status]}：自 {day} 起{events[status]}。")
+    if status == "terminated":
+        from zhaoshang.services.linked_dates import linked_rows_out_of_dates
+
+        emit_warnings(ledger, linked_rows_out_of_dates, row["code"])
 
 
 @project_app.command("stall")

@@ -3,7 +3,8 @@
     zs project invest CODE --month YYYY-MM --amount AMOUNT
 
 One row per project and month, in whole 元; setting a month again corrects it. A project invests
-from the month it was signed, and not after the month it was terminated.
+from the month it was signed, and not after the month it was terminated; a month recorded before
+its dates moved can still be set to 0.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ def set_investment(ledger: Ledger, actor: str, code: str, month: str, amount: st
     with ledger.write(actor, "project.invest", subject=code) as writer:
         project = find_project(writer.connection, code)
         writer.subject = project["code"]
-        _check_month(project, month_text)
         existing = writer.connection.exec_driver_sql(
             "SELECT id, invested FROM investment WHERE project_id = :project_id AND month = :month",
             {"project_id": project["id"], "month": month_text},
         ).first()
+        if not (existing is not None and invested == 0):  # a month the project's dates left out can be zeroed
+            _check_month(project, month_text)
         if existing is None:
             writer.insert("investment", {"project_id": project["id"], "month": month_text, "invested": invested})
         else:
