@@ -127,9 +127,7 @@ def parse_metric_value(kind: str, value: str, field: str) -> str:
         if number < 0 or number != number.to_integral_value():
             raise InputError(f"{field}：'{value}' 应为不小于 0 的整数", "写作不小于 0 的整数，例如 117")
         if kind == "days" and number > DAYS_MAX:
-            raise InputError(
-                f"{field}：'{value}' 天超过了{DAYS_MAX}天（十年）", "天数写作 0 到 3660 的整数，例如 30"
-            )
+            raise InputError(f"{field}：'{value}' 天超过了{DAYS_MAX}天（十年）", "天数写作 0 到 3660 的整数，例如 30")
         return decimal_text(number)
     hint = "写作数字，例如 10（即10%）" if kind == "percent" else "写作数字，例如 38.8（个百分点）"
     return decimal_text(_decimal(text, field, hint))
