@@ -164,23 +164,40 @@ def _latest_rows(source: Connection, entries: int, columns_by_table: dict[str, l
     rows: dict[str, list[tuple]] = {table: [] for table in columns_by_table}
     # itemgetter picks a row's values in C; an older entry lacking a later column takes the slow way.
     getters = {table: itemgetter(*columns) for table, columns in columns_by_table.items()}
-    for (changes,) in source.exec_driver_sql(
-        "SELECT changes FROM audit_log WHERE seq <= :seq ORDER BY seq DESC", {"seq": entries}
+    unled: set[int] = set()  # projects whose last state has no lead date: entered before the column was
+    entered: dict[int, str] = {}
+    for at, changes in source.exec_driver_sql(
+        "SELECT at, changes FROM audit_log WHERE seq <= :seq ORDER BY seq DESC", {"seq": entries}
     ):
         for change in reversed(json.loads(changes)):
             table, key = change["table"], change["key"]
             marker = (table, tuple(key) if isinstance(key, list) else key)
-            if marker in seen:
-                continue
-            seen.add(marker)
-            after = change["after"]
-            if after is None or table not in rows:
-                continue
-            try:
-                rows[table].append(getters[table](after))
-            except KeyError:
-                rows[table].append(tuple(after.get(column) for column in columns_by_table[table]))
+            if marker not in seen:
+                seen.add(marker)
+                after = change["after"]
+                if after is not None and table in rows:
+                    try:
+                        rows[table].append(getters[table](after))
+                    except KeyError:
+                        rows[table].append(tuple(after.get(column) for column in columns_by_table[table]))
+                    if table == "project" and after.get("lead_on") is None:
+                        unled.add(key)
+            if table == "project" and change["before"] is None and key in unled:
+                entered.setdefault(key, str(at)[:10])  # the latest insert, as `audit.inserted_days` reads it
+    if entered:
+        rows["project"] = _with_lead_days(rows["project"], columns_by_table["project"], entered)
     return rows
+
+
+def _with_lead_days(projects: list[tuple], columns: list[str], entered: dict[int, str]) -> list[tuple]:
+    """Projects of a state recorded before lead dates were kept (migration 0004) get the day they
+    were entered, as the upgrade gave them: the outlook reads it, and the rebuilt ledger has no log
+    to read it from."""
+    id_at, lead_at = columns.index("id"), columns.index("lead_on")
+    return [
+        (*row[:lead_at], entered.get(row[id_at]), *row[lead_at + 1 :]) if row[lead_at] is None else row
+        for row in projects
+    ]
 
 
 @contextmanager
