@@ -62,6 +62,13 @@ def test_problems_are_raised_given_to_a_unit_and_solved(project: Zs):
     ]  # fmt: skip
     table = project.ok("problem", "list", "--as-of", "2024-06-05")
     assert "逾期未解决4天" in table and "已解决" in table
+    # a day before its resolution, a problem is listed as it stood: not yet resolved
+    before = json.loads(project.ok("problem", "list", "--as-of", "2024-05-14", "--format", "json"))
+    assert [(p["id"], p["state"], p["resolved_on"]) for p in before] == [(1, "overdue", None), (2, "open", None)]
+    # a terminated project's problems are no longer work to do (as ZS405 and the bulletin judge)
+    project.ok("project", "terminate", "P1", "--reason", "撤资", "--on", "2024-06-10")
+    assert json.loads(project.ok("problem", "list", "--open", "--as-of", "2024-06-09", "--format", "json"))
+    assert json.loads(project.ok("problem", "list", "--open", "--as-of", "2024-06-10", "--format", "json")) == []
     shown = json.loads(project.ok("project", "show", "P1", "--format", "json"))
     assert [(p["id"], p["resolved_on"], p["note"]) for p in shown["problems"]] == [
         (1, "2024-05-15", "调度会协调"),

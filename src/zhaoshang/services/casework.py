@@ -166,6 +166,8 @@ def list_problems(
         if project is not None:
             clauses.append("problem.project_id = :project_id")
             params["project_id"] = find_project(connection, project)["id"]
+        if open_only:  # what still needs doing: not the problems of a project terminated by then (as ZS405)
+            clauses.append("(project.terminated_on IS NULL OR project.terminated_on > :as_of)")
         sql = f"{_PROBLEM_SQL} WHERE {' AND '.join(clauses)} ORDER BY problem.id"
         rows = [dict(row) for row in connection.exec_driver_sql(sql, params).mappings()]
     problems = [problem_view(row, as_of.isoformat()) for row in rows]
@@ -182,9 +184,11 @@ def problems_of(connection: Connection, project_id: int) -> list[dict]:
 
 
 def problem_view(row: dict, as_of: str) -> dict:
+    """A problem as it stood at as_of: a resolution after that day is not yet there."""
     state, overdue = case_state(row["due_on"], row["resolved_on"], as_of)
     label = PROBLEM_STATES[state]
     return row | {
+        "resolved_on": row["resolved_on"] if state == "resolved" else None,
         "state": state,
         "state_label": label,
         "overdue_days": overdue,
