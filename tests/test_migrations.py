@@ -270,6 +270,7 @@ def test_a_ledger_of_schema_3_gets_lead_dates_from_its_audit_log_and_the_new_thr
         )
         == "1"
     )
+
     # a state recorded before the upgrade, rebuilt from the log, gets the same lead dates the upgrade gave:
     # the outlook's pipeline (P1 in talks; P2, P3 signed, not started) is the same before and after it
     def pipelines(entry: str) -> list[int]:
