@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 
 REQUIRED = ("name", "unit", "amount")
 _STATUS_FIELDS = ("status", "reason", "terminated")
-_STATUS_COLUMNS = ("status", "status_reason", "terminated_on")
 # project column -> the field (and so the Chinese name) that sets it, to describe an update
 _COLUMN_FIELDS = {
     "code": "code",
@@ -561,22 +560,31 @@ def apply_import(writer: Writer, reports: Sequence[ImportReport], on: date, prog
     # does not give is NULL, as it would be left out), ids in sheet order.
     added = [row for row in planned if row.project_id is None]
     updated = [row for row in planned if row.project_id is not None]
-    columns = list(dict.fromkeys([*(column for row in added for column in row.values), "code", "lead_on"]))
     lead_day = on.isoformat()
+    # A new project's status other than 正常 is its one status event: the row goes in as that event
+    # leaves it (a termination dated by 终止时间, else the import's day), the events in one statement.
+    first_events: dict[int, dict] = {}  # position in `added` -> the event
+    for position, row in enumerate(added):
+        status = row.values.get("status")
+        if status not in (None, "active"):
+            since = (row.values.get("terminated_on") or lead_day) if status == "terminated" else lead_day
+            first_events[position] = {"status": status, "since": since, "reason": row.values.get("status_reason")}
+            row.values["terminated_on"] = since if status == "terminated" else None  # as `status.sync_project` sets it
+    columns = list(dict.fromkeys([*(column for row in added for column in row.values), "code", "lead_on"]))
 
     def new_rows():
         for row in added:
             row.code = row.values.get("code") or next(codes)
-            values = row.values
-            # Written (and kept in the audit entry): only the status stays, for what follows the insert.
-            row.values = {key: values[key] for key in _STATUS_COLUMNS if key in values}
+            values, row.values = row.values, {}  # written, and kept in the audit entry: not held twice
             yield {column: values.get(column) for column in columns} | {"code": row.code, "lead_on": lead_day}
 
     for row, project_id in zip(added, writer.insert_many("project", columns, new_rows()), strict=True):
         row.project_id = project_id
-        if row.values.get("status") not in (None, "active"):  # a new project is active until an event says not
-            record_imported_status(writer, project_id, row.values, on)
-        row.values = {}
+    writer.insert_many(
+        "project_status",
+        ["project_id", "status", "since", "reason"],
+        ({"project_id": added[position].project_id} | event for position, event in first_events.items()),
+    )
     for done, row in enumerate(updated, start=1):
         assert row.project_id is not None  # an update is of a project the ledger holds
         writer.update("project", {"id": row.project_id}, row.values)
