@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from zhaoshang.audit import inserted_days
+from zhaoshang.db import driver_cursor
 from zhaoshang.reports.model import BAD, GOOD, Column, Period, Row, Section
 from zhaoshang.rules import REGISTRY, CheckReport
 from zhaoshang.rules.projects import MAJOR_YUAN
@@ -90,17 +91,15 @@ def _band(age: int) -> int:
 def _projects(connection: Connection) -> list[dict]:
     """Every major project's lead, stage and termination dates (ISO text); lead dates missing
     (an import that did not set one) read from the audit log."""
-    cursor = connection.connection.cursor()
-    try:
+    with driver_cursor(connection) as cursor:
         cursor.execute(
-            "SELECT id, lead_on, signed_on, started_on, terminated_on FROM project WHERE amount >= ?", (MAJOR_YUAN,)
+            "SELECT id, lead_on, signed_on, started_on, terminated_on FROM project WHERE amount >= :major",
+            {"major": MAJOR_YUAN},
         )
         rows = [
             {"id": row[0], "lead_on": row[1], "signed_on": row[2], "started_on": row[3], "terminated_on": row[4]}
             for row in cursor.fetchall()
         ]
-    finally:
-        cursor.close()
     if any(row["lead_on"] is None for row in rows):
         entered = inserted_days(connection, "project")
         for row in rows:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from zhaoshang.db import Ledger
+from zhaoshang.db import Ledger, driver_cursor
 from zhaoshang.errors import InputError, NotFoundError
 from zhaoshang.parsing import (
     TEXT_MAX,
@@ -371,12 +371,9 @@ def trip_days_by_month(
         )
         persons = " CROSS JOIN chosen ON chosen.person_id = trip_person.person_id"
     # The DBAPI cursor: SQLAlchemy's Row objects would cost more than the counting itself.
-    cursor = connection.connection.cursor()
-    try:
+    with driver_cursor(connection) as cursor:
         for person_id, span in cursor.execute(_TRIP_SPANS_SQL.format(chosen=chosen, persons=persons), params):
             masks[person_id] = mask_of(person_id, 0) | spans[span]
-    finally:
-        cursor.close()
     days: dict[tuple[int, str], int] = {}
     for key, offset, length in _month_windows(first, last):
         month_mask = (1 << length) - 1
