@@ -145,17 +145,12 @@ def test_request_steps_are_entered_in_the_order_of_their_days(story: Zs):
 
 
 def test_a_ledger_of_schema_4_gets_the_steps_of_its_requests_from_its_audit_log(tmp_path: Path):
-    from datetime import datetime, timedelta, timezone
-
-    from test_migrations import _ledger_at
+    from test_migrations import _ledger_at, written_on
 
     db = tmp_path / "v4.sqlite"
     old = _ledger_at(db, "0004")  # the release before dated request steps
 
-    def on(day: str) -> None:  # the day the old release wrote the next entry
-        old.clock = lambda: datetime.fromisoformat(f"{day}T10:00:00").replace(tzinfo=timezone(timedelta(hours=8)))
-
-    on("2024-04-01")
+    written_on(old, "2024-04-01")
     with old.write("老版本", "init") as writer:
         finance = writer.insert("unit", {"name": "区财政局", "kind": "department"})
         labour = writer.insert("unit", {"name": "区人社局", "kind": "department"})
@@ -176,7 +171,7 @@ def test_a_ledger_of_schema_4_gets_the_steps_of_its_requests_from_its_audit_log(
                                               "rated_on": None}),
         ("2024-06-20", "request.resolve", 2, {"resolved_on": "2024-04-20"}),  # entered late, dated
     ):  # fmt: skip
-        on(day)
+        written_on(old, day)
         with old.write("老版本", action, subject=f"诉求#{key or 'new'}") as writer:
             if key is None:
                 writer.insert("enterprise_request", values)
