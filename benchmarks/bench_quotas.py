@@ -170,6 +170,18 @@ def _case_rows(
     }
 
 
+def _request_events(requests: list[tuple]) -> list[tuple]:
+    """The dated steps of the requests `_case_rows` made (ids 1, 2, … in order): received, resolved, rated."""
+    events = []
+    for request_id, (_, _, unit_id, received, due, resolved, rating, rated) in enumerate(requests, start=1):
+        events.append((request_id, "received", received, unit_id, due, None))
+        if resolved:
+            events.append((request_id, "resolved", resolved, None, None, None))
+        if rated:
+            events.append((request_id, "rated", rated, None, None, rating))
+    return events
+
+
 def build(
     path: Path, projects: int, persons: int, trips: int, one_year: bool = False, seed: int = 2024, cases: int = 200_000
 ) -> None:
@@ -229,6 +241,11 @@ def build(
                 "INSERT INTO enterprise_request (enterprise, text, unit_id, received_on, due_on, resolved_on, rating, rated_on, "
                 "reopened) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
                 rows["requests"],
+            )
+            sql(
+                "INSERT INTO request_event (request_id, kind, happened_on, unit_id, due_on, rating) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                _request_events(rows["requests"]),
             )
             sql(
                 "INSERT INTO inspection (project_id, inspected_on, inspectors, result) VALUES (?, ?, ?, ?)",

@@ -81,7 +81,7 @@ def test_a_request_goes_round_the_loop_and_is_redone_when_unsatisfied(zs: Zs):
                          "--due", "2024-04-20", "--received", "2024-04-01")  # fmt: skip
     assert first == "1"
     assert "由区人社局转办区住建局，办结时限 2024-04-25" in _audited(
-        zs, "request", "assign", "1", "--unit", "区住建局", "--due", "2024-04-25"
+        zs, "request", "assign", "1", "--unit", "区住建局", "--due", "2024-04-25", "--on", "2024-04-05"
     )
     _audited(zs, "request", "resolve", "1", "--on", "2024-04-18", "--note", "已安排")
     out = _audited(zs, "request", "rate", "1", "不满意", "--due", "2024-05-10", "--on", "2024-04-20")

@@ -22,6 +22,13 @@ def _ledger_at(path: Path, revision: str = "0001") -> Ledger:
     return Ledger(path, engine)
 
 
+def written_on(ledger: Ledger, day: str) -> None:
+    """The old release writes its next entries on `day` (10:00, Beijing time)."""
+    from datetime import datetime, timedelta, timezone
+
+    ledger.clock = lambda: datetime.fromisoformat(f"{day}T10:00:00").replace(tzinfo=timezone(timedelta(hours=8)))
+
+
 def test_schema_version_is_the_alembic_head():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
@@ -143,13 +150,11 @@ def test_a_restored_old_copy_upgrades_again_keeping_both_copies(tmp_path: Path):
 
 
 def test_a_ledger_of_schema_2_gets_posts_and_dated_statuses_from_its_audit_log(tmp_path: Path):
-    from datetime import datetime, timedelta, timezone
-
     db = tmp_path / "v2.sqlite"
     old = _ledger_at(db, "0002")  # the release before posts and dated statuses
 
     def on(day: str) -> None:  # the day the old release wrote the next entry
-        old.clock = lambda: datetime.fromisoformat(f"{day}T10:00:00").replace(tzinfo=timezone(timedelta(hours=8)))
+        written_on(old, day)
 
     # What the release of schema 2 wrote: persons with their one post, statuses on the project row.
     on("2024-01-02")
@@ -217,13 +222,11 @@ def test_a_ledger_of_schema_2_gets_posts_and_dated_statuses_from_its_audit_log(t
 
 
 def test_a_ledger_of_schema_3_gets_lead_dates_from_its_audit_log_and_the_new_thresholds(tmp_path: Path):
-    from datetime import datetime, timedelta, timezone
-
     db = tmp_path / "v3.sqlite"
     old = _ledger_at(db, "0003")  # the release before the full cycle of service
 
-    def on(day: str) -> None:
-        old.clock = lambda: datetime.fromisoformat(f"{day}T10:00:00").replace(tzinfo=timezone(timedelta(hours=8)))
+    def on(day: str) -> None:  # the day the old release wrote the next entry
+        written_on(old, day)
 
     on("2024-01-02")
     with old.write("老版本", "init") as writer:
@@ -255,7 +258,7 @@ def test_a_ledger_of_schema_3_gets_lead_dates_from_its_audit_log_and_the_new_thr
     assert (targets[(2024, "ZS406.unrated_days")], targets[(2024, "ZS407.inspection_days")]) == (15, 30)
     assert (targets[(2025, "ZS406.unrated_days")], targets[(2025, "ZS407.inspection_days")]) == (15, 20)
     connection = sqlite3.connect(db)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     action, changes = connection.execute("SELECT action, changes FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     connection.close()
     changes = json.loads(changes)

@@ -242,7 +242,7 @@ def test_audit_log_names_investment_problems_inspections_and_requests(zs: Zs):
         "request", "add", "--enterprise", "某某公司", "--text", "申请融资对接", "--unit", "区发改委",
         "--due", "2024-03-15", "--received", "2024-03-01",
     )  # fmt: skip
-    zs.ok("request", "assign", request, "--unit", "开发区")
+    zs.ok("request", "assign", request, "--unit", "开发区", "--on", "2024-03-02")
     zs.ok("request", "resolve", request, "--on", "2024-03-10")
     zs.ok("request", "rate", request, "不满意", "--due", "2024-04-10", "--on", "2024-03-12")
     zs.ok("request", "resolve", request, "--on", "2024-04-01")
@@ -255,21 +255,40 @@ def test_audit_log_names_investment_problems_inspections_and_requests(zs: Zs):
         ("problem.add", [f"新增项目问题 {code}：项目融资未到位…"]),  # its first line: one line per change
         ("problem.resolve", [f"项目问题 {code}：项目融资未到位… 备注：空 → 已协调解决；解决日期：空 → 2024-03-01"]),
         ("project.inspect", [f"新增现场查看 {code} 2024-02-03 不属实"]),
-        ("request.add", [f"新增{the_request}"]),
-        ("request.assign", [f"{the_request} 单位：区发改委 → 开发区"]),
-        ("request.resolve", [f"{the_request} 办结日期：空 → 2024-03-10"]),
+        (
+            "request.add",
+            [f"新增{the_request}", "新增企业诉求办理记录 诉求#1 2024-03-01 受理：区发改委（时限 2024-03-15）"],
+        ),
+        (
+            "request.assign",
+            [f"{the_request} 单位：区发改委 → 开发区", "新增企业诉求办理记录 诉求#1 2024-03-02 转办：开发区"],
+        ),
+        (
+            "request.resolve",
+            [f"{the_request} 办结日期：空 → 2024-03-10", "新增企业诉求办理记录 诉求#1 2024-03-10 办结"],
+        ),
         (
             "request.rate",
             [
                 f"{the_request} 办结时限：2024-03-15 → 2024-04-10；评价日期：空 → 2024-03-12；满意度：空 → 不满意；"
-                "重办次数：0 → 1；办结日期：2024-03-10 → 空"
+                "重办次数：0 → 1；办结日期：2024-03-10 → 空",
+                "新增企业诉求办理记录 诉求#1 2024-03-12 评价：不满意（重办，时限 2024-04-10）",
             ],
         ),
         (
             "request.resolve",
-            [f"{the_request} 评价日期：2024-03-12 → 空；满意度：不满意 → 空；办结日期：空 → 2024-04-01"],
+            [
+                f"{the_request} 评价日期：2024-03-12 → 空；满意度：不满意 → 空；办结日期：空 → 2024-04-01",
+                "新增企业诉求办理记录 诉求#1 2024-04-01 办结",
+            ],
         ),
-        ("request.rate", [f"{the_request} 评价日期：空 → 2024-04-03；满意度：空 → 基本满意"]),
+        (
+            "request.rate",
+            [
+                f"{the_request} 评价日期：空 → 2024-04-03；满意度：空 → 基本满意",
+                "新增企业诉求办理记录 诉求#1 2024-04-03 评价：基本满意",
+            ],
+        ),
     ]
     table = zs.ok("audit", "log", "--wide")
     for line in (

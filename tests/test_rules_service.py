@@ -81,7 +81,7 @@ def test_zs406_flags_requests_overdue_or_left_unrated(book):  # noqa: F811
     redone = _request(book, "区人社局", "2024-03-01", "2024-03-20")  # #5 rated 不满意: redone, due 04-15
     resolve_request(book.ledger, ACTOR, redone, "2024-03-15")
     rate_request(book.ledger, ACTOR, redone, "不满意", due="2024-04-15", on="2024-03-18")
-    assign_request(book.ledger, ACTOR, redone, "区住建局")  # 转办: now the housing bureau's
+    assign_request(book.ledger, ACTOR, redone, "区住建局", on="2024-03-20")  # 转办: now the housing bureau's
     # 05-01: #5 overdue 16 days (区住建局, unit 10); #1 overdue 11 days and #2 unrated 21 days (区营商办, unit 14)
     assert _flagged(book, "ZS406", "2024-05-01") == [("区住建局", [5], 1, "behind"), ("区营商办", [1, 2], 2, "behind")]
     message = book.results("ZS406", "2024-05-01")[1].message

@@ -42,6 +42,7 @@ AUDITED_TABLES = (
     "investment",
     "problem",
     "enterprise_request",
+    "request_event",
     "inspection",
 )
 
@@ -338,6 +339,7 @@ _TABLE_LABELS = {
     "investment": "完成投资",
     "problem": "项目问题",
     "enterprise_request": "企业诉求",
+    "request_event": "企业诉求办理记录",
     "inspection": "现场查看",
 }
 
@@ -400,6 +402,8 @@ COLUMN_LABELS = {
     "rating": "满意度",
     "rated_on": "评价日期",
     "reopened": "重办次数",
+    "request_id": "诉求",
+    "happened_on": "日期",
     "inspected_on": "查看日期",
     "inspectors": "查看人员",
     "result": "查看结果",

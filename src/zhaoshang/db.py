@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from zhaoshang.audit import Writer
 
 APPLICATION_ID = 0x5A534C47  # "ZSLG": marks a SQLite file as a zs ledger
-SCHEMA_VERSION = 4  # == the last migration's number; tests check it against Alembic's head
+SCHEMA_VERSION = 5  # == the last migration's number; tests check it against Alembic's head
 BUSY_TIMEOUT_MS = 10_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # SQLite keeps beside a ledger NAME-wal and NAME-shm (WAL mode), and would take a NAME-journal

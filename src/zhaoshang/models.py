@@ -294,6 +294,24 @@ class EnterpriseRequest(SQLModel, table=True):
     reopened: int = 0
 
 
+class RequestEvent(SQLModel, table=True):
+    """A dated step of an enterprise request: received (受理), assigned (转办: the unit, perhaps a new
+    due day), resolved (办结, with what was done) or rated (评价; 不满意 reopens it with a new due day).
+    A request's state at D is its events dated on or before D folded in order (the day, then the
+    order entered); its `enterprise_request` row is the fold of them all."""
+
+    __tablename__ = "request_event"
+    __table_args__ = (Index("ix_request_event_request_id_happened_on", "request_id", "happened_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="enterprise_request.id")
+    kind: str  # received | assigned | resolved | rated
+    happened_on: date = Field(index=True)  # the requests that changed after a day D
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")  # received, assigned
+    due_on: date | None = None  # received; assigned with a new due day; rated 不满意 (重办)
+    rating: str | None = None  # rated: satisfied | fair | unsatisfied
+    note: str | None = None  # resolved: what was done
+
+
 class Inspection(SQLModel, table=True):
     """An on-site inspection of a started project (（十八） 现场查看): who went, what they found."""
 

@@ -113,11 +113,12 @@ def request_assign(
     request_id: str = typer.Argument(..., metavar="编号", help="诉求编号（12 或 #12）"),
     unit: str = typer.Option(..., "--unit", help="转办到的单位"),
     due: str | None = typer.Option(None, "--due", help="新的办结时限；不写则不变"),
+    on: str | None = typer.Option(None, "--on", help="转办日期；默认今天"),
 ) -> None:
     """转办：把办理中的诉求交给另一个单位。"""
     from zhaoshang.services.casework import assign_request
 
-    request = assign_request(open_ledger(ctx), global_options(ctx).actor, request_id, unit, due)
+    request = assign_request(open_ledger(ctx), global_options(ctx).actor, request_id, unit, due, on)
     typer.echo(f"诉求 #{request['id']} 已由{request['from_unit']}转办{request['unit']}，办结时限 {request['due_on']}。")
 
 

@@ -8,6 +8,7 @@ never disagree. Rows are streamed: a city's register may hold hundreds of thousa
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 from datetime import date
 from fractions import Fraction
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from zhaoshang.reports.model import BAD, Column, Period, QueryRows, Row, Section
 from zhaoshang.rules import CheckReport
 from zhaoshang.rules.results import percent_text
-from zhaoshang.services.casework import problem_view, request_view
+from zhaoshang.services.casework import problem_view, request_view, requests_changed_after
 from zhaoshang.services.status import LIVE_SQL
 
 if TYPE_CHECKING:
@@ -46,20 +47,25 @@ class _Rows:
         return Row(tuple(cells), {self.keys.index(key): BAD for key in red} or None)
 
 
+def _dicts(connection: Connection, sql: str, params: dict) -> Iterator[dict]:
+    """A query's rows as dicts, read through the driver's cursor (a city's register: SQLAlchemy's
+    result rows would cost more than SQLite)."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        while batch := cursor.fetchmany(1000):
+            for values in batch:
+                yield dict(zip(names, values, strict=True))
+    finally:
+        cursor.close()  # a renderer may stop early (the column widths read the first rows)
+
+
 def _streamed(connection: Connection, sql: str, params: dict, make_row) -> QueryRows:
-    """Rows made afresh by each iteration from a query read through the driver's cursor (a city's
-    register: SQLAlchemy's result rows would cost more than SQLite)."""
+    """Rows made afresh by each iteration from a query."""
 
     def rows() -> Iterator[Row]:
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(sql, params)
-            names = [column[0] for column in cursor.description]
-            while batch := cursor.fetchmany(1000):
-                for values in batch:
-                    yield make_row(dict(zip(names, values, strict=True)))
-        finally:
-            cursor.close()  # a renderer may stop early (the column widths read the first rows)
+        return (make_row(values) for values in _dicts(connection, sql, params))
 
     def count() -> int:
         return connection.exec_driver_sql(f"SELECT count(*) FROM ({sql}) AS listed", params).scalar_one()
@@ -154,13 +160,17 @@ _REQUEST_COLUMNS = [
     Column("unrated_days", "待评价天数", "days"),
     Column("note", "办理结果", terminal=False, wrap=True),
 ]
-# Open at the day, then resolved and waiting for a rating, then closed (resolved or rated) in the period.
-_REQUEST_SQL = (
+# Open at the day, then resolved and waiting for a rating, then closed (resolved or rated) in the period;
+# `_request_order` is the same order. The rows hold the requests as they stand now: those with a step
+# after the day are left out and listed as they stood on it (`requests_changed_after`).
+_REQUEST_COLUMNS_SQL = (
     "SELECT enterprise_request.id, enterprise_request.enterprise, enterprise_request.text, unit.name AS unit, "
     "enterprise_request.received_on, enterprise_request.due_on, enterprise_request.resolved_on, "
     "enterprise_request.note, enterprise_request.rating, enterprise_request.rated_on, enterprise_request.reopened "
     "FROM enterprise_request JOIN unit ON unit.id = enterprise_request.unit_id "
-    "WHERE enterprise_request.received_on <= :as_of AND (enterprise_request.resolved_on IS NULL "
+)
+_REQUEST_SQL = (
+    _REQUEST_COLUMNS_SQL + "WHERE enterprise_request.received_on <= :as_of AND (enterprise_request.resolved_on IS NULL "
     " OR enterprise_request.resolved_on >= :first OR enterprise_request.rated_on IS NULL "
     " OR enterprise_request.rated_on >= :first) "
     "ORDER BY CASE WHEN enterprise_request.resolved_on IS NULL OR enterprise_request.resolved_on > :as_of THEN 0 "
@@ -169,44 +179,105 @@ _REQUEST_SQL = (
 )
 
 
+def _request_order(row: dict) -> tuple:
+    """`_REQUEST_SQL`'s order of a request as it stood at the day (open ones have no resolution day)."""
+    group = 0 if row["resolved_on"] is None else 1 if row["rated_on"] is None else 2
+    return group, str(row["due_on"]), str(row["resolved_on"] or ""), row["id"]
+
+
+def _changed_rows(connection: Connection, changed: dict[int, dict]) -> tuple[list[dict], list[dict]]:
+    """The rows now of the requests that changed after the day, and the same as they stood on it."""
+    ids = sorted(changed)
+    now: list[dict] = []
+    for start in range(0, len(ids), 500):
+        listed = ", ".join(str(int(request_id)) for request_id in ids[start : start + 500])  # the ledger's integers
+        now.extend(_dicts(connection, f"{_REQUEST_COLUMNS_SQL}WHERE enterprise_request.id IN ({listed})", {}))
+    names: dict[int, str] = dict(connection.exec_driver_sql("SELECT id, name FROM unit").all())
+    then = [row | changed[row["id"]] | {"unit": names[changed[row["id"]]["unit_id"]]} for row in now]
+    return now, then
+
+
 def request_section(connection: Connection, period: Period, report: CheckReport) -> Section:
     """企业诉求: the requests open at the day, those waiting for a rating, and those closed in the
-    period; the year's satisfaction in the notes."""
+    period, each as it stood at the day; the year's satisfaction in the notes."""
     as_of = period.as_of.isoformat()
-    params = {"as_of": as_of, "first": period.first.isoformat()}
+    first = period.first.isoformat()
+    params = {"as_of": as_of, "first": first}
     flagged = _flagged_items(report, "ZS406")
     made = _Rows(_REQUEST_COLUMNS)
+    changed = requests_changed_after(connection, as_of)
+    now, then = _changed_rows(connection, changed) if changed else ([], [])
+    listed_then = sorted(
+        (
+            row
+            for row in then
+            if row["resolved_on"] is None
+            or row["resolved_on"] >= first
+            or row["rated_on"] is None
+            or row["rated_on"] >= first
+        ),
+        key=_request_order,
+    )
 
     def make_row(row: dict) -> Row:
         values = request_view(row, as_of)
-        if values["state"] in ("open", "overdue"):
-            values["resolved_on"] = None  # resolved after the day: not yet at the day
         days = "overdue_days" if values["state"] == "overdue" else "unrated_days"
         return made.row(values, ("state_label", days) if row["id"] in flagged else ())
 
-    rows = _streamed(connection, _REQUEST_SQL, params, make_row)
-    notes = _request_notes(connection, period, params)
+    def produce() -> Iterator[Row]:
+        standing = (row for row in _dicts(connection, _REQUEST_SQL, params) if row["id"] not in changed)
+        return (make_row(row) for row in heapq.merge(standing, listed_then, key=_request_order))
+
+    def count() -> int:
+        listed = connection.exec_driver_sql(f"SELECT count(*) FROM ({_REQUEST_SQL}) AS listed", params).scalar_one()
+        if changed:  # those rows are listed as they stood at the day instead
+            ids = connection.exec_driver_sql(f"SELECT id FROM ({_REQUEST_SQL}) AS listed", params).scalars()
+            listed += len(listed_then) - sum(1 for request_id in ids if request_id in changed)
+        return listed
+
+    rows = QueryRows(produce, count)
+    notes = _request_notes(connection, period, params, now, then)
     return Section("requests", "企业诉求", _REQUEST_COLUMNS, rows, notes,
                    summary=" ".join(notes[:2]) if len(rows) > TERMINAL_ROWS else None, frozen_columns=2)  # fmt: skip
 
 
-def _request_notes(connection: Connection, period: Period, params: dict) -> list[str]:
+def _open_counts(rows: list[dict], as_of: str) -> tuple[int, int]:
+    """How many of the requests, as the rows hold them, are open at as_of, and how many overdue."""
+    still_open = [row for row in rows if row["resolved_on"] is None or row["resolved_on"] > as_of]
+    return len(still_open), sum(1 for row in still_open if str(row["due_on"]) < as_of)
+
+
+def _request_notes(
+    connection: Connection, period: Period, params: dict, now: list[dict], then: list[dict]
+) -> list[str]:
+    """The year's figures: requests received, open and overdue at the day (the requests that
+    changed after it counted as they stood on it), and the ratings given from 1 January to the day,
+    one per rating event (a request rated 不满意, redone and rated again counts twice)."""
     year = params | {"year_first": f"{period.year}-01-01"}
-    received, open_now, overdue, satisfied, fair, unsatisfied = connection.exec_driver_sql(
+    received, open_now, overdue = connection.exec_driver_sql(
         "SELECT count(CASE WHEN received_on >= :year_first THEN 1 END), "
         "count(CASE WHEN resolved_on IS NULL OR resolved_on > :as_of THEN 1 END), "
-        "count(CASE WHEN (resolved_on IS NULL OR resolved_on > :as_of) AND due_on < :as_of THEN 1 END), "
-        "count(CASE WHEN rating = 'satisfied' AND rated_on BETWEEN :year_first AND :as_of THEN 1 END), "
-        "count(CASE WHEN rating = 'fair' AND rated_on BETWEEN :year_first AND :as_of THEN 1 END), "
-        "coalesce(sum(CASE WHEN received_on >= :year_first THEN reopened END), 0) "
+        "count(CASE WHEN (resolved_on IS NULL OR resolved_on > :as_of) AND due_on < :as_of THEN 1 END) "
         "FROM enterprise_request WHERE received_on <= :as_of",
         year,
     ).one()
+    (open_now_rows, overdue_rows), (open_then, overdue_then) = (_open_counts(now, params["as_of"]),
+                                                                _open_counts(then, params["as_of"]))  # fmt: skip
+    open_now += open_then - open_now_rows
+    overdue += overdue_then - overdue_rows
+    ratings: dict[str, int] = dict(
+        connection.exec_driver_sql(
+            "SELECT rating, count(*) FROM request_event WHERE kind = 'rated' "
+            "AND happened_on BETWEEN :year_first AND :as_of GROUP BY rating",
+            year,
+        ).all()
+    )
+    satisfied, fair, unsatisfied = (ratings.get(code, 0) for code in ("satisfied", "fair", "unsatisfied"))
     rated = satisfied + fair + unsatisfied
     rate = f"，满意率（满意和基本满意）{percent_text(Fraction(satisfied + fair, rated))}" if rated else ""
     return [
         f"本年受理{received}件；截至{params['as_of']}未办结{open_now}件（其中逾期{overdue}件）。",
         f"本年评价{rated}次：满意{satisfied}、基本满意{fair}、不满意{unsatisfied}（不满意的均已重办）{rate}。",
         "列出截至日未办结的诉求（逾期的在前）、已办结待评价的，和本期办结或评价的；红色为 ZS406 预警"
-        "（逾期未办结，或办结超过规定天数未评价）。承办单位为当前的（转办后的）单位。",
+        "（逾期未办结，或办结超过规定天数未评价）。各诉求按截至日的办理情况列出，承办单位为截至日的（转办后的）单位。",
     ]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from zhaoshang.rules.projects import LISTED, LIVE, PROJECT_COLUMNS, dict_rows, standing_duty
 from zhaoshang.rules.registry import rule
 from zhaoshang.rules.results import Result, missing_target, year_over
+from zhaoshang.services.casework import requests_changed_after
 from zhaoshang.services.inspections import RESULT_LABELS
 
 if TYPE_CHECKING:
@@ -116,12 +117,29 @@ def overdue_problems(connection: Connection, year: int, as_of: date) -> list[Res
     return results
 
 
+def _judged_at(
+    overdue: list[tuple], unrated: list[tuple], changed: dict[int, dict], params: dict
+) -> tuple[list[tuple], list[tuple]]:
+    """The (unit_id, day, id) rows of the overdue and the long unrated requests, the rows of those
+    that changed after the day replaced by how they stood on it, in `_by_unit_order`'s order."""
+    overdue = [row for row in overdue if row[2] not in changed]
+    unrated = [row for row in unrated if row[2] not in changed]
+    for request_id, state in changed.items():
+        resolved, rated = state["resolved_on"], state["rated_on"]
+        if resolved is None and state["due_on"] < params["as_of"]:
+            overdue.append((state["unit_id"], state["due_on"], request_id))
+        elif resolved is not None and resolved <= params["resolved_before"] and rated is None:
+            unrated.append((state["unit_id"], resolved, request_id))
+    return sorted(overdue), sorted(unrated)
+
+
 @rule("ZS406", "open-requests", "企业诉求闭环办理", "（十二）", "warning")
 def open_requests(connection: Connection, year: int, as_of: date) -> list[Result]:
     """检查：企业诉求是否按时办结、办结后是否及时跟踪评价（闭环）。
     依据：（十二）“建立健全企业诉求闭环处理机制，形成事前收集梳理、事中研究交办、事后跟踪评价的工作流程”。
-    计算：受理日期不晚于检查日的诉求中，办结时限早于检查日而到检查日仍未办结的（评价为不满意重办的，按新的时限），
-    和办结已超过 ZS406.unrated_days（15天）而到检查日仍未评价的，不论哪一年受理。按当前承办单位各一条结果：
+    计算：受理日期不晚于检查日的诉求，按检查日当天的办理情况（此后的转办、办结、评价不计）：办结时限早于检查日而仍未办结的
+    （评价为不满意重办的，按新的时限），和办结已超过 ZS406.unrated_days（15天）而仍未评价的，不论哪一年受理。
+    按检查日的承办单位各一条结果：
     对象为单位，`items` 列出诉求编号，实际为件数，目标为0，为落后（12月31日为未完成）；没有则为一条达标结果。
     这是常设要求：当年未设定天数的，沿用此前最近一年的设定，并在说明中写明。
     """
@@ -131,22 +149,24 @@ def open_requests(connection: Connection, year: int, as_of: date) -> list[Result
     days = int(limit)
     params = {"as_of": as_of.isoformat(), "resolved_before": (as_of - timedelta(days=days + 1)).isoformat()}
     received, by_unit = "received_on <= :as_of", _by_unit_order("enterprise_request")
-    overdue = _by_unit(
-        _tuples(
-            connection,
-            f"SELECT unit_id, due_on, id FROM enterprise_request WHERE {_OVERDUE} AND {received}{by_unit}",
-            params,
-        )
+    # The rows are the requests as they stand now; those with a step after the day are judged as
+    # they stood on it instead (few for a recent day).
+    changed = requests_changed_after(connection, params["as_of"])
+    overdue_rows = _tuples(
+        connection,
+        f"SELECT unit_id, due_on, id FROM enterprise_request WHERE {_OVERDUE} AND {received}{by_unit}",
+        params,
     )
     # resolved more than the limit before and not rated by the day: searched by the rating day (few are unrated)
-    unrated = _by_unit(
-        _tuples(
-            connection,
-            "SELECT unit_id, resolved_on, id FROM enterprise_request WHERE +resolved_on <= :resolved_before "
-            f"AND (rated_on IS NULL OR rated_on > :as_of) AND {received}{by_unit}",
-            params,
-        )
+    unrated_rows = _tuples(
+        connection,
+        "SELECT unit_id, resolved_on, id FROM enterprise_request WHERE +resolved_on <= :resolved_before "
+        f"AND (rated_on IS NULL OR rated_on > :as_of) AND {received}{by_unit}",
+        params,
     )
+    if changed:
+        overdue_rows, unrated_rows = _judged_at(overdue_rows, unrated_rows, changed, params)
+    overdue, unrated = _by_unit(overdue_rows), _by_unit(unrated_rows)
     names = _unit_names(connection) if overdue or unrated else {}
     shown = _details(
         connection,

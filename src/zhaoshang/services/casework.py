@@ -11,7 +11,9 @@
 Each is given to a responsible unit and due by a day. At a day D a case is open when it was
 raised by D and not resolved by D, and overdue when open after its due day. A request, once
 resolved, waits for the enterprise's rating (事后跟踪评价); rated 不满意 it is reopened with a new
-due day, as the 12345 hotline does: the row keeps its current round (see models.EnterpriseRequest).
+due day, as the 12345 hotline does. Each step is a dated event (`request_event`, written in the
+step's own transaction); the `enterprise_request` row is the fold of them all, the state now, and
+the state at an earlier day D is the fold of the events dated by D (`requests_changed_after`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from zhaoshang.parsing import (
     parse_id,
     require_text,
 )
+from zhaoshang.request_history import REQUEST_EVENTS, fold_request_events
 from zhaoshang.services.lookup import find_project, find_unit
 
 if TYPE_CHECKING:
@@ -214,6 +217,7 @@ def add_request(
                   "rating": None, "rated_on": None, "reopened": 0}  # fmt: skip
         request_id = writer.insert("enterprise_request", values)
         writer.subject = REQUEST.subject(request_id)
+        _record_event(writer, request_id, "received", received_day, unit_id=unit_row["id"], due_on=due_day)
     return values | {"id": request_id, "unit": unit_row["name"]}
 
 
@@ -229,26 +233,60 @@ def _open_request(writer: Writer, request_id: str, verb: str) -> dict:
     return request
 
 
-def assign_request(ledger: Ledger, actor: str, request_id: str, unit: str, due: str | None = None) -> dict:
-    """转办: hand a request still open to another unit, optionally with a new due day."""
+def assign_request(
+    ledger: Ledger, actor: str, request_id: str, unit: str, due: str | None = None, on: str | None = None
+) -> dict:
+    """转办: hand a request still open to another unit on a day (default today), optionally with a
+    new due day."""
     due_day = parse_date(due, "办结时限（--due）").isoformat() if due is not None else None
+    assigned = _default_day(ledger, on, "转办日期（--on）")
     with ledger.write(actor, "request.assign") as writer:
         request = _open_request(writer, request_id, "转办")
         unit_row = find_unit(writer.connection, unit, "责任单位（--unit）")
         if unit_row["id"] == request["unit_id"]:
             raise InputError(
                 f"责任单位（--unit）：诉求 #{request['id']} 已由 {unit_row['name']} 办理",
-                "转办写另一个单位；只改办结时限不必转办",
+                f"转办写另一个单位，例如：zs request assign {request['id']} --unit 区营商办；查看单位：zs unit list",
             )
+        _check_not_before_last(writer.connection, request["id"], assigned, "转办日期（--on）")
         values: dict = {"unit_id": unit_row["id"]}
         if due_day is not None:
-            _check_due(due_day, str(request["received_on"]), "受理日期")
+            since, since_label = _round_start(request)
+            _check_due(due_day, since, since_label)
             values["due_on"] = due_day
         after = writer.update("enterprise_request", {"id": request["id"]}, values)
+        _record_event(writer, request["id"], "assigned", assigned, unit_id=unit_row["id"], due_on=due_day)
         before_unit = writer.connection.exec_driver_sql(
             "SELECT name FROM unit WHERE id = :id", {"id": request["unit_id"]}
         ).scalar_one()
     return after | {"unit": unit_row["name"], "from_unit": before_unit}
+
+
+def _round_start(request: dict) -> tuple[str, str]:
+    """The day the request's current round began, and its name: received, or reopened (the day of
+    the 不满意 rating that reopened it)."""
+    if request["rated_on"] is not None:
+        return str(request["rated_on"]), "重办日期（评价为不满意之日）"
+    return str(request["received_on"]), "受理日期"
+
+
+def _record_event(writer: Writer, request_id: int, kind: str, day: str, **values: str | int | None) -> None:
+    """The step as a dated event beside the row it changed (kind: received | assigned | resolved | rated)."""
+    columns = {"unit_id": None, "due_on": None, "rating": None, "note": None} | values
+    writer.insert("request_event", {"request_id": request_id, "kind": kind, "happened_on": day} | columns)
+
+
+def _check_not_before_last(connection: Connection, request_id: int, day: str, field: str) -> None:
+    """A request's steps are entered in the order of their days: none dated before the one before it."""
+    last = connection.exec_driver_sql(
+        "SELECT happened_on, kind FROM request_event WHERE request_id = :id ORDER BY happened_on DESC, id DESC",
+        {"id": request_id},
+    ).first()
+    if last is not None and day < str(last[0]):
+        raise InputError(
+            f"{field}：'{day}' 早于诉求 #{request_id} 上一步（{REQUEST_EVENTS[last[1]]}）的日期 {last[0]}",
+            "诉求的办理按日期先后登记，请核对日期",
+        )
 
 
 def resolve_request(ledger: Ledger, actor: str, request_id: str, on: str, note: str | None = None) -> dict:
@@ -257,19 +295,20 @@ def resolve_request(ledger: Ledger, actor: str, request_id: str, on: str, note: 
     note_text = optional_text(note, "备注（--note）", NOTE_MAX, multiline=True)
     with ledger.write(actor, "request.resolve") as writer:
         request = _open_request(writer, request_id, "再次办结")
-        since, since_label = str(request["received_on"]), "受理日期"
-        if request["rated_on"] is not None:  # reopened: the 不满意 rating is when the new round began
-            since, since_label = str(request["rated_on"]), "重办日期（评价为不满意之日）"
+        since, since_label = _round_start(request)
         if resolved < since:
             raise InputError(
                 f"办结日期（--on）：'{resolved}' 早于诉求 #{request['id']} 的{since_label} {since}",
                 "办结日期应不早于这一天，请核对日期",
             )
-        return writer.update(
+        _check_not_before_last(writer.connection, request["id"], resolved, "办结日期（--on）")
+        after = writer.update(
             "enterprise_request",
             {"id": request["id"]},
             {"resolved_on": resolved, "note": note_text, "rating": None, "rated_on": None},
         )
+        _record_event(writer, request["id"], "resolved", resolved, note=note_text)
+        return after
 
 
 def rate_request(
@@ -313,11 +352,14 @@ def rate_request(
         if due_day is not None:
             _check_due(due_day, rated, "评价日期")
             values |= {"resolved_on": None, "due_on": due_day, "reopened": request["reopened"] + 1}
-        return writer.update("enterprise_request", {"id": request["id"]}, values)
+        after = writer.update("enterprise_request", {"id": request["id"]}, values)
+        _record_event(writer, request["id"], "rated", rated, rating=rating_code, due_on=due_day)
+        return after
 
 
 _REQUEST_SQL = (
-    "SELECT enterprise_request.id, enterprise_request.enterprise, enterprise_request.text, unit.name AS unit, "
+    "SELECT enterprise_request.id, enterprise_request.enterprise, enterprise_request.text, "
+    "enterprise_request.unit_id, unit.name AS unit, "
     "enterprise_request.received_on, enterprise_request.due_on, enterprise_request.resolved_on, "
     "enterprise_request.note, enterprise_request.rating, enterprise_request.rated_on, enterprise_request.reopened "
     "FROM enterprise_request JOIN unit ON unit.id = enterprise_request.unit_id"
@@ -325,16 +367,44 @@ _REQUEST_SQL = (
 
 
 def list_requests(ledger: Ledger, as_of: date, open_only: bool = False, unit: str | None = None) -> list[dict]:
-    """Requests received by as_of, in the order entered, each with its state at as_of."""
+    """Requests received by as_of, in the order entered, each as it stood at as_of (its unit, due
+    day, resolution and rating then); `unit` is the unit handling it at as_of."""
+    day = as_of.isoformat()
     with ledger.read() as connection:
-        clauses, params = ["enterprise_request.received_on <= :as_of"], {"as_of": as_of.isoformat()}
-        if unit is not None:
-            clauses.append("enterprise_request.unit_id = :unit_id")
-            params["unit_id"] = find_unit(connection, unit, "责任单位（--unit）")["id"]
-        sql = f"{_REQUEST_SQL} WHERE {' AND '.join(clauses)} ORDER BY enterprise_request.id"
-        rows = [dict(row) for row in connection.exec_driver_sql(sql, params).mappings()]
-    requests = [request_view(row, as_of.isoformat()) for row in rows]
+        unit_id = find_unit(connection, unit, "责任单位（--unit）")["id"] if unit is not None else None
+        sql = f"{_REQUEST_SQL} WHERE enterprise_request.received_on <= :as_of ORDER BY enterprise_request.id"
+        rows = [dict(row) for row in connection.exec_driver_sql(sql, {"as_of": day}).mappings()]
+        changed = requests_changed_after(connection, day)
+        names: dict[int, str] = dict(connection.exec_driver_sql("SELECT id, name FROM unit").all()) if changed else {}
+    for row in rows:
+        if row["id"] in changed:
+            row |= changed[row["id"]] | {"unit": names[changed[row["id"]]["unit_id"]]}
+    requests = [request_view(row, day) for row in rows if unit_id is None or row["unit_id"] == unit_id]
     return [request for request in requests if not open_only or request["state"] in ("open", "overdue")]
+
+
+# The events, dated by :as_of, of the requests with a step after it (a request received after it
+# has none by then). Found through the index on the day: for a recent day only a few.
+_CHANGED_AFTER_SQL = (
+    "SELECT request_event.request_id, request_event.kind, request_event.happened_on, request_event.unit_id, "
+    "request_event.due_on, request_event.rating, request_event.note FROM request_event "
+    "WHERE request_event.happened_on <= :as_of AND request_event.request_id IN (SELECT later.request_id "
+    "FROM request_event AS later WHERE later.happened_on > :as_of AND later.kind <> 'received') "
+    "ORDER BY request_event.request_id, request_event.happened_on, request_event.id"
+)
+_EVENT_COLUMNS = ("kind", "happened_on", "unit_id", "due_on", "rating", "note")
+
+
+def requests_changed_after(connection: Connection, as_of: str) -> dict[int, dict]:
+    """The requests received by as_of (ISO day) that changed after it, by id, each as it stood at
+    as_of (`fold_request_events` of its events dated by then, with its id). Every other request
+    received by as_of stands at as_of as its row does now, so a query reads the rows for them,
+    leaves these ids out and judges these instead."""
+    events: dict[int, list[dict]] = {}
+    for row in connection.exec_driver_sql(_CHANGED_AFTER_SQL, {"as_of": as_of}).all():
+        events.setdefault(row[0], []).append(dict(zip(_EVENT_COLUMNS, row[1:], strict=True)))
+    states = {request_id: fold_request_events(steps) for request_id, steps in events.items()}
+    return {request_id: state | {"id": request_id} for request_id, state in states.items() if state is not None}
 
 
 def request_state(row: dict, as_of: str) -> tuple[str, int | None]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from zhaoshang.audit import COLUMN_LABELS, iter_entries, table_label
 from zhaoshang.db import Ledger
 from zhaoshang.parsing import KIND_LABELS, ROLE_LABELS, format_wan
+from zhaoshang.request_history import REQUEST_EVENTS
 from zhaoshang.services.casework import RATING_LABELS
 from zhaoshang.services.inspections import RESULT_LABELS
 from zhaoshang.services.lookup import find_project
@@ -79,6 +80,8 @@ _CHOICE_LABELS = {  # (table, column) → the Chinese of its stored codes
     ("fund", "kind"): FUND_KINDS,
     ("meeting", "kind"): MEETING_KINDS,
     ("enterprise_request", "rating"): RATING_LABELS,
+    ("request_event", "rating"): RATING_LABELS,
+    ("request_event", "kind"): REQUEST_EVENTS,
     ("inspection", "result"): RESULT_LABELS,
 }
 # Tables whose row holds one figure: a row added or removed is named with it (XS2024122 2024-01：300万元),
@@ -152,6 +155,19 @@ def _gist(text: str) -> str:
     return lines[0][:_GIST_MAX] + ("…" if cut else "")
 
 
+def _request_step(row: dict, names: _Names) -> str:
+    """诉求#8 2024-05-17 评价：不满意（重办，时限 2024-06-01）."""
+    kind = row["kind"]
+    name = f"诉求#{row['request_id']} {row['happened_on']} {REQUEST_EVENTS.get(kind, kind)}"
+    if row.get("unit_id") is not None:
+        name += f"：{names.unit(row['unit_id'])}"
+    if row.get("rating") is not None:
+        name += f"：{RATING_LABELS.get(row['rating'], row['rating'])}"
+    if row.get("due_on") is not None:
+        name += f"（{'重办，' if kind == 'rated' else ''}时限 {row['due_on']}）"
+    return name
+
+
 def _target_name(row: dict, names: _Names) -> str:
     whom = names.unit(row["unit_id"]) if row.get("unit_id") is not None else "全区"
     return f"{row['year']}年 {row['metric']}（{whom}）：{row['value']}"
@@ -188,6 +204,7 @@ _ROW_NAMES: dict[str, Callable[[dict, _Names], str]] = {
     "investment": lambda row, names: f"{names.project(row['project_id'])} {row['month']}",
     "problem": lambda row, names: f"{names.project(row['project_id'])}：{_gist(row['text'])}",
     "enterprise_request": lambda row, names: f"#{row['id']} {row['enterprise']}：{_gist(row['text'])}",
+    "request_event": lambda row, names: _request_step(row, names),
     "inspection": lambda row, names: (
         f"{names.project(row['project_id'])} {row['inspected_on']} {RESULT_LABELS.get(row['result'], row['result'])}"
     ),
