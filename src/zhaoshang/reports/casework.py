@@ -14,6 +14,7 @@ from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from zhaoshang.db import driver_cursor
 from zhaoshang.reports.model import BAD, Column, Period, QueryRows, Row, Section
 from zhaoshang.rules import CheckReport
 from zhaoshang.rules.results import percent_text
@@ -50,15 +51,13 @@ class _Rows:
 def _dicts(connection: Connection, sql: str, params: dict) -> Iterator[dict]:
     """A query's rows as dicts, read through the driver's cursor (a city's register: SQLAlchemy's
     result rows would cost more than SQLite)."""
-    cursor = connection.connection.cursor()
-    try:
+    # closed when a renderer stops early, too (the column widths read the first rows)
+    with driver_cursor(connection) as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         while batch := cursor.fetchmany(1000):
             for values in batch:
                 yield dict(zip(names, values, strict=True))
-    finally:
-        cursor.close()  # a renderer may stop early (the column widths read the first rows)
 
 
 def _streamed(connection: Connection, sql: str, params: dict, make_row) -> QueryRows:

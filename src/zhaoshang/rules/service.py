@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from zhaoshang.db import driver_cursor, unindexed
 from zhaoshang.rules.projects import LISTED, LIVE, PROJECT_COLUMNS, dict_rows, standing_duty
 from zhaoshang.rules.registry import rule
 from zhaoshang.rules.results import Result, missing_target, year_over
@@ -24,12 +25,9 @@ if TYPE_CHECKING:
 
 def _tuples(connection: Connection, sql: str, params: dict) -> list[tuple]:
     """Rows as plain tuples through the driver's cursor: a city's register may flag tens of thousands."""
-    cursor = connection.connection.cursor()
-    try:
+    with driver_cursor(connection) as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
-    finally:
-        cursor.close()
 
 
 def _details(connection: Connection, sql: str, ids: list[int]) -> dict[int, tuple]:
@@ -43,7 +41,7 @@ def _details(connection: Connection, sql: str, ids: list[int]) -> dict[int, tupl
 def _by_unit_order(table: str) -> str:
     """How the queries below order their (unit_id, day, id) rows: `+unit_id` keeps SQLite on the
     index that finds the few open cases rather than on the unit's, which would read every case."""
-    return f" ORDER BY +{table}.unit_id, 2, {table}.id"
+    return f" ORDER BY {unindexed(table + '.unit_id')}, 2, {table}.id"
 
 
 def _by_unit(rows: list[tuple]) -> dict[int, list[tuple]]:
@@ -160,7 +158,7 @@ def open_requests(connection: Connection, year: int, as_of: date) -> list[Result
     # resolved more than the limit before and not rated by the day: searched by the rating day (few are unrated)
     unrated_rows = _tuples(
         connection,
-        "SELECT unit_id, resolved_on, id FROM enterprise_request WHERE +resolved_on <= :resolved_before "
+        f"SELECT unit_id, resolved_on, id FROM enterprise_request WHERE {unindexed('resolved_on')} <= :resolved_before "
         f"AND (rated_on IS NULL OR rated_on > :as_of) AND {received}{by_unit}",
         params,
     )
@@ -220,7 +218,7 @@ def starts_inspected(connection: Connection, year: int, as_of: date) -> list[Res
         f"(SELECT inspected_on || ' ' || result FROM inspection WHERE {seen} "
         " ORDER BY inspected_on DESC, inspection.id DESC LIMIT 1) AS latest "
         f"FROM project JOIN unit ON unit.id = project.unit_id WHERE project.started_on BETWEEN :first AND :as_of AND {LIVE} "
-        "ORDER BY +project.started_on, project.id",
+        f"ORDER BY {unindexed('project.started_on')}, project.id",
         {"first": date(year, 1, 1).isoformat(), "as_of": as_of.isoformat()},
     )
     status = "missed" if year_over(as_of) else "behind"
