@@ -30,7 +30,7 @@ from zhaoshang.audit import Writer
 from zhaoshang.services.setup import init_ledger
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_quotas import _project_rows  # the same believable projects as the quota benchmark
+from bench_quotas import _project_rows, compile_package  # the same believable projects as the quota benchmark
 
 COLUMNS = (
     "id", "code", "name", "unit_id", "amount", "investor", "industry", "handler_id",
@@ -96,6 +96,7 @@ def main() -> None:
         db = Path(folder) / "city.sqlite"
         started = time.perf_counter()
         last = build(db, options.projects, options.edits)
+        compile_package()
         print(f"ledger: {options.projects} projects and {options.edits} edits, {last} audit entries, "
               f"built in {time.perf_counter() - started:.0f} s, {db.stat().st_size / 2**20:.0f} MB")  # fmt: skip
         as_of = ("--as-of", str(date(2024, 10, 31)))
