@@ -147,6 +147,19 @@ def test_project_list_fits_the_terminal_without_breaking_a_code_or_a_date(sample
     assert "投产" in wide and "未显示" not in wide and _broken(wide, "date") == []
 
 
+@pytest.mark.parametrize("listing", ["problem", "request"])
+def test_casework_lists_keep_ids_units_and_dates_whole_at_80_columns(sample: Zs, monkeypatch, listing):
+    monkeypatch.setenv("COLUMNS", "80")
+    output = sample.ok(listing, "list", "--as-of", "2024-10-31")
+    cases = json.loads(sample.ok(listing, "list", "--as-of", "2024-10-31", "--format", "json"))
+    assert max(display_width(line) for line in output.splitlines()) <= 80
+    assert _broken(output, "date") == []
+    assert sorted(int(number) for number in re.findall(r"│ #(\d+) ", output)) == sorted(case["id"] for case in cases)
+    units = {case["unit"] for case in cases}
+    assert all(f"│ {unit} " in output for unit in units)  # a unit's name on one line (the issue found 区财/政局)
+    assert "未显示" in output and "--wide" in output
+
+
 def test_columns_is_honoured_when_the_output_is_piped(sample: Zs):
     result = subprocess.run(
         [sys.executable, "-m", "zhaoshang", "--db", str(sample.db), "report", "monthly", "--month", "2024-10"],

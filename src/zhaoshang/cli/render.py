@@ -314,12 +314,21 @@ def _drawn(
     yield _border(_BOTTOM, widths)
 
 
-def emit_listing(format: str, rows: list[dict], keys: tuple[str, ...], title: str, headers: list[str], cells) -> None:
-    """A listing as JSON (these keys of each row) or as a table (cells(row) for each row)."""
+def emit_listing(
+    format: str,
+    rows: list[dict],
+    keys: tuple[str, ...],
+    title: str,
+    headers: list[str],
+    cells,
+    optional: Sequence[str] = (),
+) -> None:
+    """A listing as JSON (these keys of each row) or as a table (cells(row) for each row; the
+    `optional` headers left out first where the terminal is narrow)."""
     if format == "json":
         emit_json([{key: row[key] for key in keys} for row in rows])
     else:
-        emit_table(title, headers, [cells(row) for row in rows])
+        emit_table(title, headers, [cells(row) for row in rows], optional=optional)
 
 
 def cell_text(value: Any) -> str:

@@ -78,6 +78,7 @@ def problem_list(
         "项目问题", ["编号", "项目", "责任单位", "问题", "提出", "时限", "解决", "状态"],
         lambda p: [f"#{p['id']}", f"{p['project']} {p['project_name']}", p["unit"], p["text"], p["raised_on"],
                    p["due_on"], p["resolved_on"], _state(p)],
+        optional=["提出", "解决"],
     )  # fmt: skip
 
 
@@ -179,4 +180,5 @@ def request_list(
         "企业诉求", ["编号", "企业", "诉求", "承办单位", "受理", "时限", "办结", "满意度", "重办", "状态"],
         lambda r: [f"#{r['id']}", r["enterprise"], r["text"], r["unit"], r["received_on"], r["due_on"],
                    r["resolved_on"], r["rating_label"], r["reopened"] or None, _state(r)],
+        optional=["重办", "满意度", "受理", "办结"],
     )  # fmt: skip
