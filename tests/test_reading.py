@@ -158,6 +158,9 @@ def test_casework_lists_keep_ids_units_and_dates_whole_at_80_columns(sample: Zs,
     units = {case["unit"] for case in cases}
     assert all(f"│ {unit} " in output for unit in units)  # a unit's name on one line (the issue found 区财/政局)
     assert "未显示" in output and "--wide" in output
+    wide = sample.ok(listing, "list", "--as-of", "2024-10-31", "--wide")  # the option the note offers
+    assert "未显示" not in wide
+    assert ("提出" if listing == "problem" else "满意度") in wide
 
 
 def test_columns_is_honoured_when_the_output_is_piped(sample: Zs):

@@ -322,13 +322,14 @@ def emit_listing(
     headers: list[str],
     cells,
     optional: Sequence[str] = (),
+    wide: bool = False,
 ) -> None:
     """A listing as JSON (these keys of each row) or as a table (cells(row) for each row; the
-    `optional` headers left out first where the terminal is narrow)."""
+    `optional` headers left out first where the terminal is narrow, unless `wide`)."""
     if format == "json":
         emit_json([{key: row[key] for key in keys} for row in rows])
     else:
-        emit_table(title, headers, [cells(row) for row in rows], optional=optional)
+        emit_table(title, headers, [cells(row) for row in rows], optional=optional, wide=wide)
 
 
 def cell_text(value: Any) -> str:

@@ -7,7 +7,7 @@ from datetime import date
 import typer
 
 from zhaoshang.cli.app import ZsTyper, global_options, open_ledger
-from zhaoshang.cli.render import FORMAT_HELP, check_format, emit_listing
+from zhaoshang.cli.render import FORMAT_HELP, WIDE_HELP, check_format, emit_listing
 
 problem_app = ZsTyper(help="项目推进中的问题：登记、交办、解决（（十七）（十三））。", no_args_is_help=True)
 request_app = ZsTyper(help="企业诉求：受理、交办（转办）、办结、评价（（十二））。", no_args_is_help=True)
@@ -65,6 +65,7 @@ def problem_list(
     project: str | None = typer.Option(None, "--project", help="只看这一项目"),
     as_of: str | None = typer.Option(None, "--as-of", help=_AS_OF_HELP),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """列出项目问题及其办理情况（逾期的标明逾期天数）。"""
     from zhaoshang.services.casework import list_problems
@@ -78,7 +79,7 @@ def problem_list(
         "项目问题", ["编号", "项目", "责任单位", "问题", "提出", "时限", "解决", "状态"],
         lambda p: [f"#{p['id']}", f"{p['project']} {p['project_name']}", p["unit"], p["text"], p["raised_on"],
                    p["due_on"], p["resolved_on"], _state(p)],
-        optional=["提出", "解决"],
+        optional=["提出", "解决"], wide=wide,
     )  # fmt: skip
 
 
@@ -167,6 +168,7 @@ def request_list(
     unit: str | None = typer.Option(None, "--unit", help=_UNIT_FILTER_HELP),
     as_of: str | None = typer.Option(None, "--as-of", help=_AS_OF_HELP),
     format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """列出企业诉求及其办理、评价情况。"""
     from zhaoshang.services.casework import list_requests
@@ -180,5 +182,5 @@ def request_list(
         "企业诉求", ["编号", "企业", "诉求", "承办单位", "受理", "时限", "办结", "满意度", "重办", "状态"],
         lambda r: [f"#{r['id']}", r["enterprise"], r["text"], r["unit"], r["received_on"], r["due_on"],
                    r["resolved_on"], r["rating_label"], r["reopened"] or None, _state(r)],
-        optional=["重办", "满意度", "受理", "办结"],
+        optional=["重办", "满意度", "受理", "办结"], wide=wide,
     )  # fmt: skip
