@@ -258,7 +258,7 @@ def test_a_ledger_of_schema_3_gets_lead_dates_from_its_audit_log_and_the_new_thr
     assert (targets[(2024, "ZS406.unrated_days")], targets[(2024, "ZS407.inspection_days")]) == (15, 30)
     assert (targets[(2025, "ZS406.unrated_days")], targets[(2025, "ZS407.inspection_days")]) == (15, 20)
     connection = sqlite3.connect(db)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     action, changes = connection.execute("SELECT action, changes FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     connection.close()
     changes = json.loads(changes)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from zhaoshang.audit import Writer
 
 APPLICATION_ID = 0x5A534C47  # "ZSLG": marks a SQLite file as a zs ledger
-SCHEMA_VERSION = 5  # == the last migration's number; tests check it against Alembic's head
+SCHEMA_VERSION = 6  # == the last migration's number; tests check it against Alembic's head
 BUSY_TIMEOUT_MS = 10_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # SQLite keeps beside a ledger NAME-wal and NAME-shm (WAL mode), and would take a NAME-journal
@@ -45,6 +45,12 @@ def _configure_connection(dbapi_connection) -> None:
 
 
 # --- SQL of SQLite's own, in one place: another database says these its way here -------------
+
+
+# The pages a read may keep: 32 MiB, taken only as pages are read. The nightly check reads the
+# project table a dozen times; with SQLite's default 2 MiB it read 400 MB from the file (97,000
+# system calls, a sixth of its time) for a ledger of 170 MB.
+READ_CACHE_PRAGMA = "PRAGMA cache_size = -32768"
 
 
 def unindexed(column: str) -> str:
@@ -303,6 +309,7 @@ class Ledger:
     def read(self) -> Iterator[Connection]:
         """A read transaction (deferred BEGIN): sees one consistent snapshot, blocks no writer."""
         with self.engine.connect() as connection, connection.begin():
+            connection.exec_driver_sql(READ_CACHE_PRAGMA)
             yield connection
 
     @contextmanager

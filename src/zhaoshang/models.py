@@ -112,7 +112,8 @@ class Trip(SQLModel, table=True):
     """One outbound investment trip (外出招商) of one or more persons, both ends inclusive."""
 
     __tablename__ = "trip"
-    __table_args__ = (Index("ix_trip_dates", "date_from", "date_to"),)
+    # ix_trip_ends finds the trips of a year by their last day (ZS201–ZS203 count a year's days)
+    __table_args__ = (Index("ix_trip_dates", "date_from", "date_to"), Index("ix_trip_ends", "date_to", "date_from"))
     id: int | None = Field(default=None, primary_key=True)
     date_from: date
     date_to: date
@@ -265,13 +266,15 @@ class Problem(SQLModel, table=True):
     (`unit_id`), raised on a day, due by a day, resolved on a day (None: open)."""
 
     __tablename__ = "problem"
+    # ZS405 reads the open ones, and all it needs of them, from this index (migration 0006)
+    __table_args__ = (Index("ix_problem_open", "resolved_on", "due_on", "raised_on", "unit_id", "project_id"),)
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     text: str
     raised_on: date
     due_on: date
-    resolved_on: date | None = Field(default=None, index=True)  # ZS405 reads the open ones through it
+    resolved_on: date | None = None
     note: str | None = None
 
 
@@ -281,16 +284,21 @@ class EnterpriseRequest(SQLModel, table=True):
     `rated_on` keep the 不满意 until it is resolved again, and `due_on` is the new due date."""
 
     __tablename__ = "enterprise_request"
+    # ZS406 reads the open and the unrated ones, and all it needs of them, from these (migration 0006)
+    __table_args__ = (
+        Index("ix_enterprise_request_open", "resolved_on", "due_on", "received_on", "unit_id"),
+        Index("ix_enterprise_request_unrated", "rated_on", "resolved_on", "received_on", "unit_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     enterprise: str
     text: str
     unit_id: int = Field(foreign_key="unit.id", index=True)
     received_on: date
     due_on: date
-    resolved_on: date | None = Field(default=None, index=True)  # ZS406: the open ones
+    resolved_on: date | None = None
     note: str | None = None
     rating: str | None = None  # satisfied | fair | unsatisfied
-    rated_on: date | None = Field(default=None, index=True)  # ZS406: the unrated ones
+    rated_on: date | None = None
     reopened: int = 0
 
 

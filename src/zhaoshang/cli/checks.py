@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -69,19 +68,22 @@ def _unjudged_error(result) -> bool:
 
 
 def _emit_report_json(data: dict) -> None:
-    """Design §3's object, one result per line: as readable as `emit_json`, and written by json's
-    C encoder (indent= falls back to the pure-Python one, seconds on a city's ledger)."""
+    """Design §3's object, one result per line, written by orjson: the standard library's encoder
+    takes 0.2 s over a city's 17,000 results (ten times orjson), where the whole nightly check has 2 s.
+    Keys that are not text are written as text, as the standard library does."""
+    import orjson
 
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    def encode(item: Any) -> str:
+        return orjson.dumps(item, option=orjson.OPT_NON_STR_KEYS).decode()
 
     def value(key: str, item: Any) -> str:
         if key != "results" or not item:
             return encode(item)
         # One encode of the whole list, cut between results: every result object begins with its
-        # "code" key, and inside a JSON string a quote is escaped, so `}, {"code": ` is only a boundary.
-        return "[\n    " + encode(item)[1:-1].replace('}, {"code": ', '},\n    {"code": ') + "\n  ]"
+        # "code" key, and inside a JSON string a quote is escaped, so `},{"code":` is only a boundary.
+        return "[\n    " + encode(item)[1:-1].replace('},{"code":', '},\n    {"code":') + "\n  ]"
 
-    typer.echo("{\n" + ",\n".join(f"  {json.dumps(key)}: {value(key, item)}" for key, item in data.items()) + "\n}")
+    typer.echo("{\n" + ",\n".join(f"  {encode(key)}: {value(key, item)}" for key, item in data.items()) + "\n}")
 
 
 @check_app.command("quotas")

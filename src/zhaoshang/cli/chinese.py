@@ -23,6 +23,11 @@ from typer._click import exceptions as click_errors
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
+try:  # Typer's pass-through coercion (see `_text_as_parsed`), where this Typer has it
+    from typer._coercion import PassThroughRuntimeParam as _PassThrough
+except ImportError:  # pragma: no cover - another Typer: its own coercion throughout
+    _PassThrough = None  # type: ignore[assignment,misc]
+
 from zhaoshang.cli.render import display_width, fold
 
 # Typer's gettext messages (msgid → Chinese); `{…}` fields are filled in after translation.
@@ -172,6 +177,7 @@ class _ChineseHelp(_click.Command):
         self.options_metavar = OPTIONS_METAVAR
         for param in self.params:
             param.metavar = _value_name(param)
+            _text_as_parsed(param)
 
     def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
         try:
@@ -185,6 +191,7 @@ class _ChineseHelp(_click.Command):
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = HELP_OPTION_TEXT
+            _text_as_parsed(option)
         return option
 
     def collect_usage_pieces(self, ctx) -> list[str]:
@@ -211,6 +218,31 @@ class _ChineseHelp(_click.Command):
         if options:
             with formatter.section(typer.core._("Options")):
                 formatter.write_dl(options)
+
+
+def _text_as_parsed(param: Any) -> None:
+    """A plain text option or argument reaches the command as Click parsed it, a str, and a flag as
+    a bool. Typer would check each through a pydantic TypeAdapter built at first use, and importing
+    pydantic and building them costs about 0.2 s of CPU at every start — of the nightly `check quotas`
+    too. Typer's own pass-through for types it cannot adapt does the same check (the value is a str,
+    a bool) without pydantic. A parameter with a parser, a path's checks, an environment variable
+    (a flag's would be text), a list or a tuple keeps Typer's coercion, as does every parameter
+    under a Typer without these internals (tests/test_startup.py notices)."""
+    descriptor = getattr(param, "type_descriptor", None)
+    if _PassThrough is None or descriptor is None or getattr(param, "_runtime_param", False) is not None:
+        return  # another Typer, or a coercion already built
+    plain = descriptor.annotation is str or (descriptor.annotation is bool and getattr(param, "is_flag", False))
+    if (
+        not plain
+        or descriptor.parameter_info.parser is not None
+        or descriptor.is_path
+        or descriptor.is_file
+        or (descriptor.annotation is bool and param.envvar)
+        or param.nargs != 1
+        or param.multiple
+    ):
+        return
+    param._runtime_param = _PassThrough(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation)
 
 
 def _argument_help(param: Any) -> str:

@@ -378,21 +378,27 @@ def handler_assigned(connection: Connection, year: int, as_of: date) -> list[Res
         f"{unindexed('project.signed_on')} <= :as_of AND {LIVE} "
         "AND (project.producing_on IS NULL OR project.producing_on > :as_of)"
     )
-    total, with_handler = connection.exec_driver_sql(
-        f"SELECT count(*), count(CASE WHEN project.handler_id IN {ON_POST_SQL} THEN 1 END) FROM project WHERE {pushing}",
-        params,
-    ).one()
-    if total == 0:
+    # One scan of the history says which projects are pushed and which of them have a handler on
+    # post; the few without are then read whole by their ids.
+    with driver_cursor(connection) as cursor:
+        cursor.execute(f"SELECT project.id, project.handler_id IN {ON_POST_SQL} FROM project WHERE {pushing}", params)
+        pushed = cursor.fetchall()
+    if not pushed:
         return [unjudged(year, "尚无签约未投产的项目" + carried, target=target, kind="rate", metric="ZS402")]
-    offenders = dict_rows(
-        connection,
-        f"SELECT {PROJECT_COLUMNS}, handler.name AS handler FROM project JOIN unit ON unit.id = project.unit_id "
-        "LEFT JOIN person AS handler ON handler.id = project.handler_id "
-        f"WHERE {pushing} AND (project.handler_id IS NULL OR project.handler_id NOT IN {ON_POST_SQL}) "
-        f"ORDER BY {unindexed('project.signed_on')}, project.id",
-        params,
+    without = frozenset(project_id for project_id, on_post in pushed if not on_post)  # NULL handler: NULL, not 1
+    offenders = (
+        dict_rows(
+            connection,
+            f"SELECT {PROJECT_COLUMNS}, handler.name AS handler FROM project JOIN unit ON unit.id = project.unit_id "
+            "LEFT JOIN person AS handler ON handler.id = project.handler_id "
+            f"WHERE project.id IN ({_id_list(without)}) ORDER BY project.signed_on, project.id",
+            {},
+        )
+        if without
+        else []
     )
-    rate = Fraction(with_handler, total)
+    total = len(pushed)
+    rate = Fraction(total - len(without), total)
     status = against_level(rate, target, year_over(as_of))
     if offenders:
         gone = [p for p in offenders if p["handler"]]

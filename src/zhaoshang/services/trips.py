@@ -297,14 +297,14 @@ def _names_by_trip(connection: Connection, sql: str, params: dict) -> dict[int, 
 # --- days ---------------------------------------------------------------------------------
 
 # Each person's trips overlapping the window, clipped to it; no order is needed (see below).
-# CROSS JOIN keeps SQLite reading trip_person in storage order: through the person index it
-# would read `trip` at random, twice as slow. The persons of chosen roles (`{persons}`) are
-# joined last, so that only the rows in the window look them up: as an IN test on trip_person
-# every row of the history would, and the count took twice as long.
+# The trips are found by their last day (ix_trip_ends): a year's trips are read, not ten years',
+# and their persons through trip_person's key. CROSS JOIN keeps that order; through the person
+# index SQLite would read `trip` at random. The persons of chosen roles (`{persons}`) are joined
+# last, so that only the rows in the window look them up.
 _TRIP_SPANS_SQL = """
 {chosen}SELECT trip_person.person_id, max(trip.date_from, :first) || '/' || min(trip.date_to, :last)
-FROM trip_person CROSS JOIN trip ON trip.id = trip_person.trip_id{persons}
-WHERE trip.date_from <= :last AND trip.date_to >= :first
+FROM trip CROSS JOIN trip_person ON trip_person.trip_id = trip.id{persons}
+WHERE trip.date_to >= :first AND trip.date_from <= :last
 """
 
 
