@@ -13,7 +13,7 @@ import typer
 
 from zhaoshang.cli.chinese import ChineseGroup, ZsTyper, click_errors, install, usage_message
 
-__all__ = ["ZsTyper", "app", "global_options", "open_ledger", "run"]
+__all__ = ["ZsTyper", "app", "collector_paused", "global_options", "open_ledger", "run"]
 
 if TYPE_CHECKING:
     from zhaoshang.db import Ledger
@@ -205,6 +205,24 @@ def open_ledger(ctx: typer.Context) -> Ledger:
         return Ledger.open(state.db, actor=state.actor)
     except LedgerMissingError as missing:
         raise missing_ledger(state, missing) from None
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused for a command that builds a city's worth of rows, results
+    or audit records, a million objects and no cycles: its passes over them (and over SQLAlchemy's
+    classes) took 0.25 s of the nightly check's 2, and 1.8 s of an import of 100,000 projects. What
+    it would free is freed when the command ends; it runs again after, for a process that goes on
+    (a test run)."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def missing_ledger(state: GlobalOptions, missing: LedgerMissingError) -> LedgerMissingError:

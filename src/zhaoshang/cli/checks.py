@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import typer
 
-from zhaoshang.cli.app import ZsTyper, open_ledger
+from zhaoshang.cli.app import ZsTyper, collector_paused, open_ledger
 from zhaoshang.cli.render import (
     AS_RECORDED_HELP,
     FORMAT_HELP,
@@ -127,21 +124,6 @@ def check_quotas(
         _show_report(report, state, format, quiet, wide, as_recorded)
     if not report.ok and not exit_zero:
         raise typer.Exit(1)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused: the rules build rows, results and their facts, a million
-    objects and no cycles on a city's ledger, and the collector's passes over them (and over
-    SQLAlchemy's classes) took 0.25 s of the nightly check's 2. What it would free is freed when the
-    command ends; it runs again after, for a process (a test run) that goes on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _show_report(report, state, format: str, quiet: bool, wide: bool, as_recorded: str | None) -> None:

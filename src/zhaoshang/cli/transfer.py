@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from zhaoshang.cli.app import ZsTyper, global_options, open_ledger
+from zhaoshang.cli.app import ZsTyper, collector_paused, global_options, open_ledger
 
 import_app = ZsTyper(help="从 Excel 台账导入。", no_args_is_help=True)
 export_app = ZsTyper(help="导出为 Excel 台账。", no_args_is_help=True)
@@ -84,17 +84,18 @@ def import_projects_command(
 
     progress = _ImportProgress()
     try:
-        reports = import_projects(
-            open_ledger(ctx),
-            global_options(ctx).actor,
-            files,
-            sheet=sheet,
-            dry_run=dry_run,
-            mapping=mapping or [],
-            progress=progress,
-            unit=unit,
-            errors=errors,
-        )
+        with collector_paused():
+            reports = import_projects(
+                open_ledger(ctx),
+                global_options(ctx).actor,
+                files,
+                sheet=sheet,
+                dry_run=dry_run,
+                mapping=mapping or [],
+                progress=progress,
+                unit=unit,
+                errors=errors,
+            )
     finally:
         progress.close()
     for report in reports:
