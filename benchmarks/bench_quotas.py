@@ -18,7 +18,8 @@ many months of investment: the problems and requests over the ten years, one in 
     zs check quotas --as-of 2024-10-31 --format json
 
 several times and prints the median wall time, the CPU time and the peak resident memory of
-the runs (`/usr/bin/time -f %M`), against the targets: under 3 s (2 cores) and under 200 MB.
+the runs (`/usr/bin/time -f %M`), against the targets: under 3 s (2 cores), under 2 s of CPU with
+the cases (issue 12) and under 200 MB.
 On a machine busy with other work the wall time grows; the CPU time is the steadier figure.
 Finally the time of each rule in-process, to show where the time goes.
 """
@@ -314,8 +315,10 @@ def main() -> None:
         peak_mb = max(peaks)
         report = json.loads(output)
         wall = statistics.median(timings)
+        cpu_median = statistics.median(cpu)
         print(f"zs check quotas --as-of {AS_OF} --format json: median {wall:.2f} s of {args.runs} (min {min(timings):.2f} s), "
-              f"target < 3 s: {'ok' if wall < 3 else 'MISSED'}; CPU (user + sys) median {statistics.median(cpu):.2f} s")  # fmt: skip
+              f"target < 3 s: {'ok' if wall < 3 else 'MISSED'}; CPU (user + sys) median {cpu_median:.2f} s "
+              f"(min {min(cpu):.2f} s), target < 2 s: {'ok' if cpu_median < 2 else 'MISSED'}")  # fmt: skip
         print(f"peak memory {peak_mb:.0f} MB, target < 200 MB: {'ok' if peak_mb < 200 else 'MISSED'}")
         print(f"{len(report['results'])} results, summary {report['summary']}, {len(output) / 1e6:.1f} MB of JSON")
         print("per rule, in-process (each alone: ZS101–ZS105 each compute the duplicate signings and tallies,")

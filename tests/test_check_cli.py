@@ -122,6 +122,27 @@ def test_quiet_prints_only_failures_and_nothing_when_all_is_well(behind):
     assert (silent.exit_code, silent.stdout) == (0, "")
 
 
+def test_json_is_one_result_a_line_in_the_terminal_s_encoding(behind):
+    """Written as UTF-8 bytes where the output is UTF-8, as text in the terminal's own encoding
+    (GBK) where it is not: the same object either way, each result on a line of its own."""
+    import os
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "zhaoshang", "--db", str(behind.db), "check", "quotas", "--as-of", "2024-03-31",
+               "--format", "json", "--exit-zero"]  # fmt: skip
+    outputs = {}
+    for encoding in ("utf-8", "gbk"):
+        finished = subprocess.run(command, capture_output=True, env=os.environ | {"PYTHONIOENCODING": encoding})
+        assert finished.returncode == 0, finished.stderr.decode(encoding, "replace")
+        outputs[encoding] = finished.stdout.decode(encoding)
+    assert outputs["utf-8"] == outputs["gbk"]
+    report = json.loads(outputs["gbk"])
+    lines = outputs["gbk"].splitlines()
+    assert len([line for line in lines if line.startswith('    {"code":')]) == len(report["results"]) > 20
+    assert report == _json(behind, "--as-of", "2024-03-31")
+
+
 def test_quiet_does_not_change_the_json_object(behind):
     # --format json is a stable interface: one whole object, with -q as without, even when all passes
     for select in ("ZS1", "ZS103,ZS105"):

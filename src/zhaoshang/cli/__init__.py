@@ -59,6 +59,10 @@ def run() -> None:
     not of all eighteen (0.06 s of every start, the nightly `check quotas` included). Shell
     completion needs them all."""
     group = invoked_group(sys.argv[1:])
+    every_group = app.registered_groups
     if group is not None and not any(name.endswith("_COMPLETE") for name in os.environ):
-        app.registered_groups = [info for info in app.registered_groups if info.name == group]
-    _run_app()
+        app.registered_groups = [info for info in every_group if info.name == group]
+    try:
+        _run_app()
+    finally:  # for a caller that goes on (a test that runs `run()`, then the whole `app`)
+        app.registered_groups = every_group

@@ -211,9 +211,9 @@ def open_ledger(ctx: typer.Context) -> Ledger:
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused for a command that builds a city's worth of rows, results
     or audit records, a million objects and no cycles: its passes over them (and over SQLAlchemy's
-    classes) took 0.25 s of the nightly check's 2, and 1.8 s of an import of 100,000 projects. What
-    it would free is freed when the command ends; it runs again after, for a process that goes on
-    (a test run)."""
+    classes) took 0.25 s of the nightly check's 2, and 1.8 s of an import of 100,000 projects. It runs
+    again when the command ends: a cycle made meanwhile is freed by its next pass, or at the process's
+    end."""
     import gc
 
     was_enabled = gc.isenabled()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import sys
 from datetime import date
 from typing import Any
 
@@ -84,9 +86,11 @@ def _emit_report_json(data: dict) -> None:
         # "code" key, and inside a JSON string a quote is escaped, so `},{"code":` is only a boundary.
         return b"[\n    " + encode(item)[1:-1].replace(b'},{"code":', b'},\n    {"code":') + b"\n  ]"
 
-    typer.echo(
-        b"{\n" + b",\n".join(b"  " + encode(key) + b": " + value(key, item) for key, item in data.items()) + b"\n}"
-    )
+    text = b"{\n" + b",\n".join(b"  " + encode(key) + b": " + value(key, item) for key, item in data.items()) + b"\n}"
+    # Bytes go out as UTF-8 untouched; a terminal or pipe in another encoding (GBK) gets text in its
+    # own, as every other output of zs.
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    typer.echo(text if codecs.lookup(encoding).name == "utf-8" else text.decode("utf-8"))
 
 
 @check_app.command("quotas")
@@ -117,11 +121,12 @@ def check_quotas(
     check_format(format)
     as_of_date = parse_date(as_of, "检查日期（--as-of）") if as_of else None
     REGISTRY.select(select, ignore)  # a bad code is exit 2 before the ledger is opened
-    with collector_paused(), ledger_at(open_ledger(ctx), as_recorded) as (connection, state):
-        # Rebuilt as recorded, the check is judged on the day of that entry unless told otherwise.
-        as_of_date = as_of_date or (state.on if as_recorded and state.on else date.today())
-        report = run_checks(connection, as_of_date, select, ignore, verified_starts)
-        _show_report(report, state, format, quiet, wide, as_recorded)
+    with collector_paused():
+        with ledger_at(open_ledger(ctx), as_recorded) as (connection, state):
+            # Rebuilt as recorded, the check is judged on the day of that entry unless told otherwise.
+            as_of_date = as_of_date or (state.on if as_recorded and state.on else date.today())
+            report = run_checks(connection, as_of_date, select, ignore, verified_starts)
+        _show_report(report, state, format, quiet, wide, as_recorded)  # the read is over: a slow pipe holds nothing
     if not report.ok and not exit_zero:
         raise typer.Exit(1)
 

@@ -222,12 +222,13 @@ class _ChineseHelp(_click.Command):
 
 def _text_as_parsed(param: Any) -> None:
     """A plain text option or argument reaches the command as Click parsed it, a str, and a flag as
-    a bool. Typer would check each through a pydantic TypeAdapter built at first use, and importing
-    pydantic and building them costs about 0.2 s of CPU at every start — of the nightly `check quotas`
-    too. Typer's own pass-through for types it cannot adapt does the same check (the value is a str,
-    a bool) without pydantic. A parameter with a parser, a path's checks, an environment variable
-    (a flag's would be text), a list or a tuple keeps Typer's coercion, as does every parameter
-    under a Typer without these internals (tests/test_startup.py notices)."""
+    a bool. Typer would run each through a pydantic TypeAdapter built at first use (which would turn
+    bytes or a number into text: Click gives neither here), and importing pydantic and building them
+    costs about 0.2 s of CPU at every start — of the nightly `check quotas` too. Typer's own
+    pass-through for types it cannot adapt takes a value that already is a str (a bool) as it is. A
+    parameter with a parser, a path's checks, an environment variable (a flag's would be text), a
+    list or a tuple keeps Typer's coercion, as does every parameter under a Typer whose internals
+    differ (tests/test_startup.py notices)."""
     descriptor = getattr(param, "type_descriptor", None)
     if _PassThrough is None or descriptor is None or getattr(param, "_runtime_param", False) is not None:
         return  # another Typer, or a coercion already built
@@ -242,7 +243,10 @@ def _text_as_parsed(param: Any) -> None:
         or param.multiple
     ):
         return
-    param._runtime_param = _PassThrough(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation)
+    try:
+        param._runtime_param = _PassThrough(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation)
+    except TypeError:  # pragma: no cover - another Typer's pass-through: its own coercion then
+        return
 
 
 def _argument_help(param: Any) -> str:
