@@ -274,7 +274,7 @@ class _LedgerIndex:
     by_code: dict[str, dict]
     by_key: dict[tuple[str, str], list[dict]]
     names: dict[str, dict[int, str]]
-    lookups: dict = field(default_factory=dict)  # units and persons found, for `resolve_fields`
+    lookups: dict = field(default_factory=dict)  # units and persons found, repeated values read, for `resolve_fields`
 
     @classmethod
     def read(cls, connection: Connection) -> _LedgerIndex:
